@@ -1,0 +1,100 @@
+"""One workbook through the whole job: read, check, write the report or annotate.
+
+This is the file-based front end's glue (openpyxl and XlsxWriter behind it); the CLI only
+turns options into `Options` and prints `FileResult`s. Modes:
+* `report` (default): `<out>/<stem>.report.xlsx`, the input is only read;
+* `annotate`: a marked copy `<out>/<stem>.annotated<suffix>`;
+* `in-place`: the input itself, after a backup `<stem>.bak<suffix>`, replaced atomically.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+
+from addin.layout import SheetContent, validation_content
+from addin.schema import VALIDATION_SHEET
+from addin.validate import NoLogFound, Outcome, check_workbook
+from addin.workbook import annotate as owned
+from addin.workbook.files import atomic_target, keep_backup, output_path
+from addin.workbook.reader import FileError, excel_lock_file, load
+from addin.workbook.report import write_report
+from addin.workbook.safety import unsafe_parts
+
+MODES = ("report", "annotate", "in-place")
+
+
+@dataclass(frozen=True)
+class Options:
+    as_of: datetime
+    mode: str = "report"
+    out: Path | None = None
+    lang: str | None = None
+    config: Path | None = None
+
+
+@dataclass
+class FileResult:
+    path: Path
+    outcome: Outcome
+    outputs: dict[str, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def validate_file(path: Path, options: Options) -> FileResult:
+    """Check one workbook and write its outputs; `FileError` when it cannot be processed."""
+    loaded = load(path)
+    if options.mode != "report":
+        _refuse_unsafe(path, options)
+    try:
+        outcome = check_workbook(loaded.sheets, as_of=options.as_of, config=options.config,
+                                 lang=options.lang, date1904=loaded.date1904)
+    except NoLogFound as exc:
+        raise FileError(str(exc)) from None
+    result = FileResult(path, outcome, notes=list(outcome.report.notes))
+    fields = {f.key: f for f in outcome.log.fields + (outcome.survey.fields if outcome.survey else ())}
+    if options.mode == "report":
+        target = output_path(path, options.out, "report", ".xlsx")
+        content = validation_content(outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=False)
+        result.outputs["report"] = write_report(target, [content], original=path)
+    else:
+        _annotate(path, options, outcome, fields, result)
+    return result
+
+
+def _refuse_unsafe(path: Path, options: Options) -> None:
+    lost = unsafe_parts(path)
+    if lost:
+        raise FileError(f"not modified: saving it with openpyxl would lose {', '.join(lost)}; "
+                        "use the report (without --annotate/--in-place) instead")
+    if options.mode == "in-place" and (lock := excel_lock_file(path)) is not None:
+        raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
+
+
+def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict, result: FileResult) -> None:
+    lang = outcome.report.lang
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+    owned.remove_marks(wb)
+    ws, note = owned.new_owned_sheet(wb, "validation", VALIDATION_SHEET[lang])
+    if note:
+        result.notes.append(note)
+    content: SheetContent = validation_content(outcome.report, name=path.name, as_of=options.as_of,
+                                               fields=fields, legend=True, sheet_name=ws.title)
+    owned.render(ws, content)
+    owned.apply_marks(wb, owned.marks_from(outcome.report.problems, lang))
+    wb.active = wb.sheetnames.index(ws.title)
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = sheet is ws
+    if options.mode == "in-place":
+        result.outputs["backup"] = keep_backup(path)
+        target = path
+    else:
+        target = output_path(path, options.out, "annotated")
+        if target.resolve() == path.resolve():
+            raise FileError("the annotated copy would overwrite the input; use --in-place or another --out")
+    with atomic_target(target) as temporary:
+        wb.save(temporary)
+    result.outputs["annotated" if options.mode == "annotate" else "in-place"] = target

@@ -1,0 +1,276 @@
+"""Every default in one typed object, overridable by a Settings sheet and a TOML file.
+
+Precedence, lowest first: built-in defaults, the workbook's `Settings`/`设置` sheet, the
+`--config` TOML file, command-line options. Keys are dotted (`headers.complaint_id`); in
+TOML they may be nested tables. A list is a TOML array, or in a sheet cell text separated
+by `;`, `；`, `、` or line breaks; one label with its aliases is written `en|中文|alias`.
+
+| key | meaning |
+|---|---|
+| `log.sheet`, `survey.sheet` | use this sheet instead of searching by headers |
+| `headers.<field>` | extra header aliases for a field (e.g. `headers.complaint_id = "Ticket No"`) |
+| `categories` | replaces the category list |
+| `aliases.severity.<key>`, `aliases.status.<key>` | extra labels (`aliases.status.closed = "done"`) |
+| `dimensions` | the rating dimension keys, in order (default five) |
+| `dimension.<key>.name` | `English|中文|alias` headers of a dimension |
+| `dimension.<key>.scale` | highest rating (10 or 5) |
+| `dimension.<key>.weight` | weight in percent |
+| `rules.<code>` | `error`, `warning` or `off` for a validation rule |
+| `output.lang` | `auto`, `en` or `zh` |
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import MappingProxyType
+
+from addin.problems import RULES, Level, Problem
+from addin.schema import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_DIMENSIONS,
+    LOG_FIELDS,
+    SEVERITIES,
+    STATUSES,
+    SURVEY_BASE_FIELDS,
+    Field,
+    Kind,
+    Label,
+)
+from addin.values import clean_text, is_blank, parse_whole
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_\-]+)+$|^(categories|dimensions)$")
+_LIST_SPLIT = re.compile(r"[;；、\n]+")
+OFF = "off"
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; stops the run with a usage error."""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting came from: a Settings sheet cell, or a file."""
+
+    sheet: str | None = None
+    row: int | None = None
+    column: int | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    value: object
+    origin: Origin = Origin()
+
+
+@dataclass(frozen=True)
+class Settings:
+    log_sheet: str | None = None
+    survey_sheet: str | None = None
+    header_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    categories: tuple[Label, ...] = DEFAULT_CATEGORIES
+    severities: tuple[Label, ...] = SEVERITIES
+    statuses: tuple[Label, ...] = STATUSES
+    dimensions: tuple[Field, ...] = DEFAULT_DIMENSIONS
+    weights: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    rule_levels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    lang: str = "auto"
+
+    def log_fields(self) -> tuple[Field, ...]:
+        return self._with_aliases(LOG_FIELDS)
+
+    def survey_fields(self) -> tuple[Field, ...]:
+        return self._with_aliases(SURVEY_BASE_FIELDS + self.dimensions)
+
+    def _with_aliases(self, fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        return tuple(
+            replace(f, aliases=f.aliases + self.header_aliases[f.key]) if f.key in self.header_aliases else f
+            for f in fields
+        )
+
+    def level(self, code: str) -> str:
+        return self.rule_levels.get(code, str(RULES[code].level))
+
+
+def as_list(value: object) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [clean_text(v) for v in value if not is_blank(v)]
+    return [part.strip() for part in _LIST_SPLIT.split(clean_text(value)) if part.strip()]
+
+
+def as_label(text: str, key: str | None = None) -> Label:
+    names = [n.strip() for n in text.split("|") if n.strip()]
+    en, zh = names[0], names[1] if len(names) > 1 else names[0]
+    return Label(key or en, en, zh, tuple(names[2:]))
+
+
+class _Builder:
+    """Collects entries layer by layer, then makes the `Settings`; bad values become problems."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, entry: Entry) -> None:
+        try:
+            self._apply(entry.key, entry.value)
+        except ValueError as exc:
+            self._report(entry, "invalid-setting", str(exc))
+        except LookupError:
+            self._report(entry, "unknown-setting")
+
+    def _report(self, entry: Entry, code: str, reason: str = "") -> None:
+        origin = entry.origin
+        if origin.file is not None:
+            raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason or 'unknown setting'}")
+        params = (("key", entry.key), ("reason", reason))
+        self.problems.append(Problem(code, origin.sheet or "", origin.row, origin.column,
+                                     None, clean_text(entry.value), params))
+
+    def _apply(self, key: str, value: object) -> None:
+        parts = key.split(".")
+        if key in ("log.sheet", "survey.sheet"):
+            self.values[key] = clean_text(value) or None
+        elif parts[0] == "headers" and len(parts) == 2 and parts[1] in _field_keys():
+            self.values[key] = tuple(as_list(value))
+        elif key == "categories":
+            labels = tuple(as_label(text) for text in as_list(value))
+            if not labels:
+                raise ValueError("the category list is empty")
+            self.values[key] = labels
+        elif parts[0] == "aliases" and len(parts) == 3 and parts[1] in ("severity", "status"):
+            known = {lab.key for lab in (SEVERITIES if parts[1] == "severity" else STATUSES)}
+            if parts[2] not in known:
+                raise ValueError(f"known {parts[1]} keys: {', '.join(sorted(known))}")
+            self.values[key] = tuple(as_list(value))
+        elif key == "dimensions":
+            keys = tuple(as_list(value))
+            if not keys or not all(re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in keys):
+                raise ValueError("dimension keys are lower-case words such as 'skill'")
+            self.values[key] = keys
+        elif parts[0] == "dimension" and len(parts) == 3 and parts[2] in ("name", "scale", "weight"):
+            self.values[key] = _dimension_value(parts[2], value)
+        elif parts[0] == "rules" and len(parts) == 2 and parts[1] in RULES:
+            level = clean_text(value).casefold()
+            if level not in (Level.ERROR, Level.WARNING, OFF):
+                raise ValueError("use error, warning or off")
+            self.values[key] = level
+        elif key == "output.lang":
+            lang = clean_text(value).casefold()
+            if lang not in ("auto", "en", "zh"):
+                raise ValueError("use auto, en or zh")
+            self.values[key] = lang
+        else:
+            raise LookupError(key)
+
+    def build(self) -> Settings:
+        v = self.values
+        dimensions = _dimensions(v)
+        weights = {d.key: v[f"dimension.{d.key}.weight"] for d in dimensions
+                   if f"dimension.{d.key}.weight" in v}
+        return Settings(
+            log_sheet=v.get("log.sheet"),  # type: ignore[arg-type]
+            survey_sheet=v.get("survey.sheet"),  # type: ignore[arg-type]
+            header_aliases=MappingProxyType({k.split(".")[1]: x for k, x in v.items() if k.startswith("headers.")}),
+            categories=v.get("categories", DEFAULT_CATEGORIES),  # type: ignore[arg-type]
+            severities=_with_label_aliases(SEVERITIES, v, "severity"),
+            statuses=_with_label_aliases(STATUSES, v, "status"),
+            dimensions=dimensions,
+            weights=MappingProxyType(weights),  # type: ignore[arg-type]
+            rule_levels=MappingProxyType({k.split(".")[1]: x for k, x in v.items() if k.startswith("rules.")}),
+            lang=v.get("output.lang", "auto"),  # type: ignore[arg-type]
+        )
+
+
+def _field_keys() -> set[str]:
+    return {f.key for f in LOG_FIELDS + SURVEY_BASE_FIELDS + DEFAULT_DIMENSIONS}
+
+
+def _dimension_value(attribute: str, value: object) -> object:
+    if attribute == "name":
+        if not as_list(value):
+            raise ValueError("a name is needed")
+        return as_label(as_list(value)[0])
+    if attribute == "scale":
+        scale = parse_whole(value)
+        if scale is None or scale < 2:
+            raise ValueError("the scale is the highest rating, a whole number such as 10 or 5")
+        return scale
+    try:
+        weight = Decimal(clean_text(value).rstrip("%"))
+    except InvalidOperation:
+        raise ValueError("a weight is a percentage such as 20 or 20%") from None
+    if weight < 0:
+        raise ValueError("a weight cannot be negative")
+    return weight
+
+
+def _dimensions(values: Mapping[str, object]) -> tuple[Field, ...]:
+    defaults = {d.key: d for d in DEFAULT_DIMENSIONS}
+    keys = values.get("dimensions", tuple(defaults))
+    result = []
+    for key in keys:  # type: ignore[union-attr]
+        base = defaults.get(key, Field(key, key, key, Kind.RATING))
+        if (name := values.get(f"dimension.{key}.name")) is not None:
+            base = replace(base, en=name.en, zh=name.zh, aliases=name.aliases)  # type: ignore[attr-defined]
+        if (scale := values.get(f"dimension.{key}.scale")) is not None:
+            base = replace(base, scale=scale)  # type: ignore[arg-type]
+        result.append(base)
+    return tuple(result)
+
+
+def _with_label_aliases(labels: tuple[Label, ...], values: Mapping[str, object], kind: str) -> tuple[Label, ...]:
+    return tuple(
+        replace(lab, aliases=lab.aliases + values[f"aliases.{kind}.{lab.key}"])  # type: ignore[operator]
+        if f"aliases.{kind}.{lab.key}" in values else lab
+        for lab in labels
+    )
+
+
+def sheet_entries(sheet: str, rows: list[list[object]]) -> Iterable[Entry]:
+    """Key/value rows of a Settings sheet: the first cell that looks like a dotted key, then its value."""
+    for r, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            text = clean_text(cell)
+            if not text:
+                continue
+            if KEY_PATTERN.match(text) and c + 1 < len(row):
+                yield Entry(text, row[c + 1], Origin(sheet, r, c + 2))
+            break
+
+
+def toml_entries(path: Path) -> list[Entry]:
+    """Flattened entries of a TOML config file; a broken file is a `ConfigError`."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    entries: list[Entry] = []
+
+    def walk(prefix: str, node: Mapping[str, object]) -> None:
+        for key, value in node.items():
+            dotted = f"{prefix}.{key}" if prefix else key
+            if isinstance(value, dict):
+                walk(dotted, value)
+            else:
+                entries.append(Entry(dotted, value, Origin(file=str(path))))
+
+    walk("", data)
+    return entries
+
+
+def build_settings(*layers: Iterable[Entry]) -> tuple[Settings, list[Problem]]:
+    """Apply the layers in order; sheet problems are returned, config-file errors raise."""
+    builder = _Builder()
+    for layer in layers:
+        for entry in layer:
+            builder.add(entry)
+    return builder.build(), builder.problems

@@ -1,0 +1,83 @@
+"""What an openpyxl round trip would drop or damage, found before anything is written.
+
+The check is a whitelist: every part of the package must be one openpyxl reads and writes
+back (or one whose loss is harmless and documented: calculation chain, printer settings,
+thumbnail). Anything else is named, and `--annotate`/`--in-place` refuse the file; the
+report path never rewrites the input and is always allowed.
+
+Harmless losses, by decision: `xl/calcChain.xml` (Excel rebuilds it), printer settings
+blobs, the thumbnail picture, a VBA signature (any change to the file invalidates it).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+_KEPT = [
+    r"\[Content_Types\]\.xml", r"_rels/\.rels", r"docProps/(core|app|custom)\.xml", r"docProps/thumbnail\.\w+",
+    r"xl/workbook\.xml", r"xl/_rels/workbook\.xml\.rels", r"xl/styles\.xml", r"xl/theme/theme\d+\.xml",
+    r"xl/sharedStrings\.xml", r"xl/calcChain\.xml", r"xl/worksheets/sheet\d+\.xml",
+    r"xl/worksheets/_rels/sheet\d+\.xml\.rels", r"xl/comments\d*\.xml", r"xl/comments/comment\d+\.xml",
+    r"xl/drawings/vmlDrawing\d+\.vml", r"xl/drawings/commentsDrawing\d+\.vml", r"xl/tables/table\d+\.xml",
+    r"xl/printerSettings/printerSettings\d+\.bin", r"xl/worksheets/_rels/.*", r"xl/_rels/vbaProject\.bin\.rels",
+]
+_KEPT_WITH_VBA = [r"xl/vbaProject\.bin", r"xl/vbaProjectSignature\w*\.bin", r"customUI/customUI\.xml",
+                  r"customUI/_rels/customUI\.xml\.rels", r"customUI/images/.*"]
+_WHAT = [  # part pattern -> what the user would lose
+    (r"xl/charts/|xl/chartsheets/", "charts"),
+    (r"xl/drawings/drawing", "drawings, shapes or pictures"),
+    (r"xl/media/", "images"),
+    (r"xl/pivotTables/|xl/pivotCache/", "pivot tables"),
+    (r"xl/slicers/|xl/slicerCaches/|xl/timelines/|xl/timelineCaches/", "slicers or timelines"),
+    (r"xl/externalLinks/", "external links"),
+    (r"xl/activeX/|xl/ctrlProps/|xl/embeddings/", "ActiveX or form controls, or embedded objects"),
+    (r"customUI/customUI14\.xml|customUI/", "a ribbon (custom UI)"),
+    (r"xl/threadedComments/|xl/persons/", "threaded comments"),
+    (r"xl/connections\.xml|xl/queryTables/|customXml/|xl/model/", "data connections, queries or custom XML"),
+    (r"xl/richData/|xl/metadata\.xml", "pictures in cells or dynamic-array formulas"),
+    (r"xl/vbaProject\.bin", "the VBA project (a macro-free .xlsx cannot keep it)"),
+]
+_EXT_LOSSES = [(b"x14:sparklineGroup", "sparklines"), (b"x14:dataValidation", "data validation lists on other sheets"),
+               (b"x14:conditionalFormatting", "extended conditional formats (data bars, icon sets)")]
+_NON_NOTE_VML = re.compile(rb'ObjectType="(?!Note")(\w+)"')
+
+
+def _describe(part: str) -> str:
+    for pattern, what in _WHAT:
+        if re.match(pattern, part):
+            return what
+    return f"the part {part}"
+
+
+def unsafe_parts(path: Path) -> list[str]:
+    """What openpyxl would drop or damage in this file, as short phrases; empty when safe."""
+    keep_vba = path.suffix.lower() == ".xlsm"
+    kept = re.compile("|".join(f"(?:{p})" for p in _KEPT + (_KEPT_WITH_VBA if keep_vba else [])) + "$")
+    found: dict[str, None] = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            if info.is_dir():
+                continue
+            if not kept.match(name):
+                found[_describe(name)] = None
+            elif name.endswith(".vml") and (m := _NON_NOTE_VML.search(archive.read(name))):
+                found[f"form controls ({m.group(1).decode()})"] = None
+            elif name.startswith("xl/worksheets/sheet"):
+                tail = _tail(archive, name)
+                for marker, what in _EXT_LOSSES:
+                    if marker in tail:
+                        found[what] = None
+        rels = archive.read("_rels/.rels") if "_rels/.rels" in archive.NameToInfo else b""
+        if b"2007/relationships/ui/extensibility" in rels:
+            found["a ribbon linked with the 2007 (customUI14) relationship"] = None
+    return list(found)
+
+
+def _tail(archive: zipfile.ZipFile, name: str) -> bytes:
+    """The part of a sheet after its cell data, where openpyxl-lost extensions live."""
+    data = archive.read(name)
+    end = data.rfind(b"</sheetData>")
+    return data[end:] if end != -1 else data
