@@ -43,11 +43,18 @@ def check_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by the commands that read workbooks."""
     decorators = [
         click.argument("paths", nargs=-1, required=True),
-        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-                     help="Folder for outputs (default: beside each input)."),
+        click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder for outputs (default: beside each input).",
+        ),
         click.option("--annotate", "mode", flag_value="annotate", help="Write a marked copy <stem>.annotated.xlsx."),
-        click.option("--in-place", "mode", flag_value="in-place",
-                     help="Mark the input itself (a backup <stem>.bak.xlsx is kept)."),
+        click.option(
+            "--in-place",
+            "mode",
+            flag_value="in-place",
+            help="Mark the input itself (a backup <stem>.bak.xlsx is kept).",
+        ),
         click.option("--json", "as_json", is_flag=True, help="Print results as JSON on stdout."),
         click.option("--as-of", help="Reference time for 'future' dates (ISO; default: now)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), help="Output language (default: the workbook's)."),
@@ -64,8 +71,15 @@ def cli() -> None:
     """Complaint Desk: check complaint logs and satisfaction surveys kept in Excel."""
 
 
-def _run_validation(paths: tuple[str, ...], out: Path | None, mode: str | None, as_json: bool,
-                    as_of: str | None, lang: str | None, config: Path | None) -> None:
+def _run_validation(
+    paths: tuple[str, ...],
+    out: Path | None,
+    mode: str | None,
+    as_json: bool,
+    as_of: str | None,
+    lang: str | None,
+    config: Path | None,
+) -> None:
     options = Options(as_of=parse_as_of(as_of), mode=mode or "report", out=out, lang=lang, config=config)
     if config is not None and not config.is_file():
         raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
@@ -74,8 +88,14 @@ def _run_validation(paths: tuple[str, ...], out: Path | None, mode: str | None, 
         raise click.UsageError("no .xlsx/.xlsm files matched " + " ".join(paths))
     results: list[FileResult] = []
     failures: list[tuple[Path, str]] = []
-    with click.progressbar(files, label="Checking", file=sys.stderr, show_pos=True,
-                           hidden=len(files) < 2, item_show_func=lambda p: p.name if p else "") as bar:
+    with click.progressbar(
+        files,
+        label="Checking",
+        file=sys.stderr,
+        show_pos=True,
+        hidden=len(files) < 2,
+        item_show_func=lambda p: p.name if p else "",
+    ) as bar:
         for path in bar:
             try:
                 results.append(validate_file(path, options))
@@ -107,27 +127,37 @@ def _json(results: list[FileResult], failures: list[tuple[Path, str]]) -> dict[s
     files: list[dict[str, object]] = []
     for r in results:
         report, log, survey = r.outcome.report, r.outcome.log, r.outcome.survey
-        files.append({
-            "path": str(r.path),
-            "lang": report.lang,
-            "errors": report.errors,
-            "warnings": report.warnings,
-            "problems": [p.as_dict(report.lang) for p in report.sorted()],
-            "counts": report.counts(),
-            "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": len(log.rows)},
-            "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": len(survey.rows)}
-            if survey else None,
-            "outputs": {k: str(v) for k, v in r.outputs.items()},
-            "notes": r.notes,
-        })
+        files.append(
+            {
+                "path": str(r.path),
+                "lang": report.lang,
+                "errors": report.errors,
+                "warnings": report.warnings,
+                "problems": [p.as_dict(report.lang) for p in report.sorted()],
+                "counts": report.counts(),
+                "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": len(log.rows)},
+                "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": len(survey.rows)}
+                if survey
+                else None,
+                "outputs": {k: str(v) for k, v in r.outputs.items()},
+                "notes": r.notes,
+            }
+        )
     files += [{"path": str(path), "error": reason} for path, reason in failures]
     return {"files": files}
 
 
 @cli.command()
 @check_options
-def validate(paths: tuple[str, ...], out: Path | None, mode: str | None, as_json: bool, as_of: str | None,
-             lang: str | None, config: Path | None) -> None:
+def validate(
+    paths: tuple[str, ...],
+    out: Path | None,
+    mode: str | None,
+    as_json: bool,
+    as_of: str | None,
+    lang: str | None,
+    config: Path | None,
+) -> None:
     """Check complaint logs and surveys; list every problem with a link to its cell.
 
     PATHS are workbooks, folders (every .xlsx/.xlsm inside) or glob patterns.
@@ -137,8 +167,15 @@ def validate(paths: tuple[str, ...], out: Path | None, mode: str | None, as_json
 
 @cli.command()
 @check_options
-def run(paths: tuple[str, ...], out: Path | None, mode: str | None, as_json: bool, as_of: str | None,
-        lang: str | None, config: Path | None) -> None:
+def run(
+    paths: tuple[str, ...],
+    out: Path | None,
+    mode: str | None,
+    as_json: bool,
+    as_of: str | None,
+    lang: str | None,
+    config: Path | None,
+) -> None:
     """The whole daily job on each workbook (for now: validation)."""
     _run_validation(paths, out, mode, as_json, as_of, lang, config)
 

@@ -21,21 +21,24 @@ _TEXT = {
     "en": {
         "title": "Validation — {name}",
         "subtitle": "As of {as_of} · {errors} errors · {warnings} warnings · written by Complaint Desk; "
-                    "re-running replaces this sheet",
+        "re-running replaces this sheet",
         "header": ["Severity", "Code", "Message", "Sheet", "Cell", "Field", "Value"],
         "side": ["Code", "Severity", "Count"],
         "legend": "Legend (marks on the log)",
-        Level.ERROR: "error", Level.WARNING: "warning",
+        Level.ERROR: "error",
+        Level.WARNING: "warning",
         "mark": {Level.ERROR: "Invalid cell (error)", Level.WARNING: "Questionable cell (warning)"},
         "none": "No problems found.",
     },
     "zh": {
         "title": "校验结果 — {name}",
-        "subtitle": "统计时间 {as_of} · 错误 {errors} 项 · 警告 {warnings} 项 · 由 Complaint Desk 生成，重新运行会替换本表",
+        "subtitle": "统计时间 {as_of} · 错误 {errors} 项 · 警告 {warnings} 项 · "
+        "由 Complaint Desk 生成，重新运行会替换本表",
         "header": ["级别", "代码", "说明", "工作表", "单元格", "字段", "值"],
         "side": ["代码", "级别", "数量"],
         "legend": "图例（登记表上的标记）",
-        Level.ERROR: "错误", Level.WARNING: "警告",
+        Level.ERROR: "错误",
+        Level.WARNING: "警告",
         "mark": {Level.ERROR: "无效单元格（错误）", Level.WARNING: "可疑单元格（警告）"},
         "none": "未发现问题。",
     },
@@ -75,16 +78,26 @@ def location(problem: Problem) -> str:
     return cell_ref(problem.sheet, problem.row or 1, problem.column or 1)
 
 
-def validation_content(report: Report, *, name: str, as_of: datetime, fields: dict[str, Field],
-                       legend: bool, sheet_name: str | None = None) -> SheetContent:
+def validation_content(
+    report: Report, *, name: str, as_of: datetime, fields: dict[str, Field], legend: bool, sheet_name: str | None = None
+) -> SheetContent:
     lang = report.lang
     text = _TEXT[lang]
     rows: list[list[object]] = []
     severities: list[str] = []
     for p in report.sorted():
         f = fields.get(p.field or "")
-        rows.append([text[p.severity], p.code, p.message(lang), p.sheet, Link(p.cell, location(p)),
-                     f.header(lang) if f else (p.field or ""), p.value])
+        rows.append(
+            [
+                text[p.severity],
+                p.code,
+                p.message(lang),
+                p.sheet,
+                Link(p.cell, location(p)),
+                f.header(lang) if f else (p.field or ""),
+                p.value,
+            ]
+        )
         severities.append(str(p.severity))
     if not rows:
         rows.append([text["none"], "", "", "", "", "", ""])

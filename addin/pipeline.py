@@ -50,8 +50,14 @@ def validate_file(path: Path, options: Options) -> FileResult:
     if options.mode != "report":
         _refuse_unsafe(path, options)
     try:
-        outcome = check_workbook(loaded.sheets, as_of=options.as_of, config=options.config,
-                                 lang=options.lang, date1904=loaded.date1904)
+        outcome = check_workbook(
+            loaded.sheets,
+            as_of=options.as_of,
+            config=options.config,
+            lang=options.lang,
+            date1904=loaded.date1904,
+            owned=loaded.owned,
+        )
     except NoLogFound as exc:
         raise FileError(str(exc)) from None
     result = FileResult(path, outcome, notes=list(outcome.report.notes))
@@ -68,8 +74,10 @@ def validate_file(path: Path, options: Options) -> FileResult:
 def _refuse_unsafe(path: Path, options: Options) -> None:
     lost = unsafe_parts(path)
     if lost:
-        raise FileError(f"not modified: saving it with openpyxl would lose {', '.join(lost)}; "
-                        "use the report (without --annotate/--in-place) instead")
+        raise FileError(
+            f"not modified: saving it with openpyxl would lose {', '.join(lost)}; "
+            "use the report (without --annotate/--in-place) instead"
+        )
     if options.mode == "in-place" and (lock := excel_lock_file(path)) is not None:
         raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
 
@@ -81,8 +89,9 @@ def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict, resu
     ws, note = owned.new_owned_sheet(wb, "validation", VALIDATION_SHEET[lang])
     if note:
         result.notes.append(note)
-    content: SheetContent = validation_content(outcome.report, name=path.name, as_of=options.as_of,
-                                               fields=fields, legend=True, sheet_name=ws.title)
+    content: SheetContent = validation_content(
+        outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=True, sheet_name=ws.title
+    )
     owned.render(ws, content)
     owned.apply_marks(wb, owned.marks_from(outcome.report.problems, lang))
     wb.active = wb.sheetnames.index(ws.title)

@@ -49,27 +49,80 @@ from addin.workbook.report import FIXED_CREATED
 BASE = datetime(2026, 11, 20, 17, 30)  # the newest complaint in the sample; use --as-of after it
 SAMPLE_AS_OF = "2026-11-21T09:00"
 REGIONS = {"zh": ["华东", "华南", "华北", "西南", "华中"], "en": ["East", "South", "North", "Southwest", "Central"]}
-SUBJECTS = {"zh": ["翡翠湾一期", "翡翠湾二期", "滨江花园", "云栖府", "KX-200 空调", "HX-9 电梯"],
-            "en": ["Jade Bay I", "Jade Bay II", "Riverside Garden", "Cloud Manor", "KX-200 AC", "HX-9 lift"]}
-OWNERS = {"zh": ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"], "en": ["Zhang Wei", "Wang Fang", "Li Na",
-                                                            "Liu Yang", "Chen Jing", "Yang Lei"]}
+SUBJECTS = {
+    "zh": ["翡翠湾一期", "翡翠湾二期", "滨江花园", "云栖府", "KX-200 空调", "HX-9 电梯"],
+    "en": ["Jade Bay I", "Jade Bay II", "Riverside Garden", "Cloud Manor", "KX-200 AC", "HX-9 lift"],
+}
+OWNERS = {
+    "zh": ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊"],
+    "en": ["Zhang Wei", "Wang Fang", "Li Na", "Liu Yang", "Chen Jing", "Yang Lei"],
+}
 CHANNELS = {"zh": ["热线", "微信", "现场", "信函", "12315"], "en": ["phone", "e-mail", "web", "on site", "letter"]}
 PRODUCTS = {"zh": ["住宅", "商业", "设备"], "en": ["Residential", "Commercial", "Equipment"]}
-LOG_ORDER = ["complaint_id", "received_at", "region", "customer_id", "customer_name", "channel", "category",
-             "subject", "severity", "status", "owner", "first_response_at", "resolved_at", "complainants",
-             "legal", "media", "description"]
-SURVEY_ORDER = ["response_id", "surveyed_at", "region", "customer_id", "product_type", "business_type",
-                "customer_type", "skill", "attitude", "timeliness", "parts", "overall"]
+LOG_ORDER = [
+    "complaint_id",
+    "received_at",
+    "region",
+    "customer_id",
+    "customer_name",
+    "channel",
+    "category",
+    "subject",
+    "severity",
+    "status",
+    "owner",
+    "first_response_at",
+    "resolved_at",
+    "complainants",
+    "legal",
+    "media",
+    "description",
+]
+SURVEY_ORDER = [
+    "response_id",
+    "surveyed_at",
+    "region",
+    "customer_id",
+    "product_type",
+    "business_type",
+    "customer_type",
+    "skill",
+    "attitude",
+    "timeliness",
+    "parts",
+    "overall",
+]
 TEXT = {
-    "zh": {"log": "投诉登记表", "survey": "满意度回访表", "settings": "设置", "recipients": "收件人",
-           "title": "2026年客户投诉登记表", "unit": "填表单位：客户服务中心", "remarks": "备注",
-           "survey_title": "2026年客户满意度回访记录", "yes": "是", "no": "否",
-           "settings_header": ["设置项", "值", "说明"], "recipients_header": ["区域", "邮箱"], "all": "全部"},
-    "en": {"log": "Complaints", "survey": "Survey", "settings": "Settings", "recipients": "Recipients",
-           "title": "Customer complaint log 2026", "unit": "Prepared by: Customer Service Centre", "remarks": "Remarks",
-           "survey_title": "Satisfaction survey 2026", "yes": "Y", "no": "N",
-           "settings_header": ["Setting", "Value", "Description"], "recipients_header": ["Region", "E-mail"],
-           "all": "*"},
+    "zh": {
+        "log": "投诉登记表",
+        "survey": "满意度回访表",
+        "settings": "设置",
+        "recipients": "收件人",
+        "title": "2026年客户投诉登记表",
+        "unit": "填表单位：客户服务中心",
+        "remarks": "备注",
+        "survey_title": "2026年客户满意度回访记录",
+        "yes": "是",
+        "no": "否",
+        "settings_header": ["设置项", "值", "说明"],
+        "recipients_header": ["区域", "邮箱"],
+        "all": "全部",
+    },
+    "en": {
+        "log": "Complaints",
+        "survey": "Survey",
+        "settings": "Settings",
+        "recipients": "Recipients",
+        "title": "Customer complaint log 2026",
+        "unit": "Prepared by: Customer Service Centre",
+        "remarks": "Remarks",
+        "survey_title": "Satisfaction survey 2026",
+        "yes": "Y",
+        "no": "N",
+        "settings_header": ["Setting", "Value", "Description"],
+        "recipients_header": ["Region", "E-mail"],
+        "all": "*",
+    },
 }
 
 
@@ -79,9 +132,12 @@ def _label(labels: tuple, key: str, lang: str) -> str:
 
 def _complaints(rng: random.Random, rows: int, lang: str) -> list[dict[str, object]]:
     customers = [f"KH{n:05d}" for n in range(1, max(rows // 3, 10) + 1)]
-    names = {c: (rng.choice("张王李赵刘陈杨黄周吴") + rng.choice(["先生", "女士"])) if lang == "zh"
-             else rng.choice(["Mr ", "Ms "]) + rng.choice(["Smith", "Brown", "Lee", "Wong", "Garcia", "Chen"])
-             for c in customers}
+    names = {
+        c: (rng.choice("张王李赵刘陈杨黄周吴") + rng.choice(["先生", "女士"]))
+        if lang == "zh"
+        else rng.choice(["Mr ", "Ms "]) + rng.choice(["Smith", "Brown", "Lee", "Wong", "Garcia", "Chen"])
+        for c in customers
+    }
     records = []
     for i in range(rows):
         received = BASE - timedelta(minutes=rng.randrange(0, 120 * 24 * 60))
@@ -95,19 +151,30 @@ def _complaints(rng: random.Random, rows: int, lang: str) -> list[dict[str, obje
         else:
             status = rng.choices(["resolved", "closed", "reopened"], [60, 35, 5])[0]
         customer = rng.choice(customers)
-        records.append({
-            "complaint_id": f"TS2026-{i + 1:05d}", "received_at": received, "region": rng.choice(REGIONS[lang]),
-            "customer_id": customer, "customer_name": names[customer], "channel": rng.choice(CHANNELS[lang]),
-            "category": _label(DEFAULT_CATEGORIES, rng.choice(DEFAULT_CATEGORIES).key, lang),
-            "subject": rng.choice(SUBJECTS[lang]), "severity": _label(SEVERITIES, severity, lang),
-            "status": _label(STATUSES, status, lang), "owner": rng.choice(OWNERS[lang]),
-            "first_response_at": responded if responded <= BASE else None, "resolved_at": resolved,
-            "complainants": rng.choices([1, 2, 3, 12], [85, 8, 5, 2])[0],
-            "legal": TEXT[lang]["no"], "media": TEXT[lang]["yes"] if rng.random() < 0.02 else TEXT[lang]["no"],
-            "description": ("漏水" if lang == "zh" else "Water leak") if rng.random() < 0.5 else
-            ("维修不及时" if lang == "zh" else "Repair was late"),
-            "remarks": "",
-        })
+        records.append(
+            {
+                "complaint_id": f"TS2026-{i + 1:05d}",
+                "received_at": received,
+                "region": rng.choice(REGIONS[lang]),
+                "customer_id": customer,
+                "customer_name": names[customer],
+                "channel": rng.choice(CHANNELS[lang]),
+                "category": _label(DEFAULT_CATEGORIES, rng.choice(DEFAULT_CATEGORIES).key, lang),
+                "subject": rng.choice(SUBJECTS[lang]),
+                "severity": _label(SEVERITIES, severity, lang),
+                "status": _label(STATUSES, status, lang),
+                "owner": rng.choice(OWNERS[lang]),
+                "first_response_at": responded if responded <= BASE else None,
+                "resolved_at": resolved,
+                "complainants": rng.choices([1, 2, 3, 12], [85, 8, 5, 2])[0],
+                "legal": TEXT[lang]["no"],
+                "media": TEXT[lang]["yes"] if rng.random() < 0.02 else TEXT[lang]["no"],
+                "description": ("漏水" if lang == "zh" else "Water leak")
+                if rng.random() < 0.5
+                else ("维修不及时" if lang == "zh" else "Repair was late"),
+                "remarks": "",
+            }
+        )
     return records
 
 
@@ -156,10 +223,12 @@ def _survey(rng: random.Random, rows: int, lang: str) -> list[dict[str, object]]
         region = rng.choice(REGIONS[lang])
         bias = REGIONS[lang].index(region) * 0.3
         record: dict[str, object] = {
-            "response_id": f"HF{i + 1:05d}", "surveyed_at": (BASE - timedelta(days=rng.randrange(0, 300))).date(),
-            "region": region, "customer_id": f"KH{rng.randrange(1, max(rows // 2, 10)):05d}",
-            "product_type": rng.choice(PRODUCTS[lang]), "business_type": rng.choice(["住宅", "商业"] if lang == "zh"
-                                                                                    else ["Housing", "Retail"]),
+            "response_id": f"HF{i + 1:05d}",
+            "surveyed_at": (BASE - timedelta(days=rng.randrange(0, 300))).date(),
+            "region": region,
+            "customer_id": f"KH{rng.randrange(1, max(rows // 2, 10)):05d}",
+            "product_type": rng.choice(PRODUCTS[lang]),
+            "business_type": rng.choice(["住宅", "商业"] if lang == "zh" else ["Housing", "Retail"]),
             "customer_type": rng.choice(["业主", "租户"] if lang == "zh" else ["Owner", "Tenant"]),
         }
         for d in DEFAULT_DIMENSIONS:
@@ -178,9 +247,20 @@ def _survey(rng: random.Random, rows: int, lang: str) -> list[dict[str, object]]
 
 def _settings_rows(lang: str) -> list[list[object]]:
     categories = ";".join(f"{c.en}|{c.zh}" for c in DEFAULT_CATEGORIES)
-    describe = {"zh": ["投诉类别（英文|中文，分号分隔）", "权重（%）", "规则级别：error / warning / off", "输出语言：auto / en / zh"],
-                "en": ["Complaint categories (English|Chinese; separated by ;)", "Weight (%)",
-                       "Rule level: error / warning / off", "Output language: auto / en / zh"]}[lang]
+    describe = {
+        "zh": [
+            "投诉类别（英文|中文，分号分隔）",
+            "权重（%）",
+            "规则级别：error / warning / off",
+            "输出语言：auto / en / zh",
+        ],
+        "en": [
+            "Complaint categories (English|Chinese; separated by ;)",
+            "Weight (%)",
+            "Rule level: error / warning / off",
+            "Output language: auto / en / zh",
+        ],
+    }[lang]
     rows: list[list[object]] = [["categories", categories, describe[0]]]
     rows += [[f"dimension.{d.key}.weight", 20, describe[1]] for d in DEFAULT_DIMENSIONS]
     rows += [["rules.open-with-resolved-time", "warning", describe[2]], ["output.lang", "auto", describe[3]]]
@@ -197,13 +277,15 @@ def write_sample(path: Path, *, rows: int = 200, survey_rows: int = 200, lang: s
     log_fields = {f.key: f for f in LOG_FIELDS}
     survey_fields = {f.key: f for f in SURVEY_BASE_FIELDS + DEFAULT_DIMENSIONS}
     with atomic_target(path) as temporary:
-        book = xlsxwriter.Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                                    "strings_to_urls": False})
+        book = xlsxwriter.Workbook(
+            str(temporary), {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        )
         book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk sample"})
         fmt = {
             "title": book.add_format({"bold": True, "font_size": 16}),
-            "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                       "valign": "vcenter"}),
+            "header": book.add_format(
+                {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+            ),
             "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
             "date": book.add_format({"num_format": "yyyy-mm-dd"}),
         }
@@ -212,25 +294,49 @@ def write_sample(path: Path, *, rows: int = 200, survey_rows: int = 200, lang: s
         log.write_string(1, 0, text["unit"])
         headers = [log_fields[k].header(lang) for k in LOG_ORDER] + [text["remarks"]]
         headers[3] = headers[3].replace(" ID", "\nID") if lang == "en" else headers[3]  # a line break, as people type
-        _table(log, 3, headers, [[rec[k] for k in LOG_ORDER] + [rec["remarks"]] for rec in complaints],
-               fmt["datetime"], fmt)
+        _table(
+            log,
+            3,
+            headers,
+            [[rec[k] for k in LOG_ORDER] + [rec["remarks"]] for rec in complaints],
+            fmt["datetime"],
+            fmt,
+        )
         sheet = book.add_worksheet(text["survey"])
         sheet.write_string(0, 0, text["survey_title"], fmt["title"])
-        _table(sheet, 2, [survey_fields[k].header(lang) for k in SURVEY_ORDER],
-               [[rec[k] for k in SURVEY_ORDER] for rec in survey], fmt["date"], fmt)
+        _table(
+            sheet,
+            2,
+            [survey_fields[k].header(lang) for k in SURVEY_ORDER],
+            [[rec[k] for k in SURVEY_ORDER] for rec in survey],
+            fmt["date"],
+            fmt,
+        )
         settings = book.add_worksheet(text["settings"])
         _table(settings, 0, text["settings_header"], _settings_rows(lang), fmt["date"], fmt)
         settings.set_column(0, 0, 32)
         settings.set_column(1, 2, 48)
         recipients = book.add_worksheet(text["recipients"])
         addresses = [[region, f"manager.{i + 1}@example.com"] for i, region in enumerate(REGIONS[lang])]
-        _table(recipients, 0, text["recipients_header"], addresses + [[text["all"], "director@example.com"]],
-               fmt["date"], fmt)
+        _table(
+            recipients,
+            0,
+            text["recipients_header"],
+            addresses + [[text["all"], "director@example.com"]],
+            fmt["date"],
+            fmt,
+        )
         book.close()
 
 
-def _table(ws: xlsxwriter.worksheet.Worksheet, top: int, headers: list[str], rows: list[list[object]],
-           date_format: object, fmt: dict[str, object]) -> None:
+def _table(
+    ws: xlsxwriter.worksheet.Worksheet,
+    top: int,
+    headers: list[str],
+    rows: list[list[object]],
+    date_format: object,
+    fmt: dict[str, object],
+) -> None:
     ws.write_row(top, 0, headers, fmt["header"])
     ws.set_row(top, 32)
     ws.freeze_panes(top + 1, 0)

@@ -130,8 +130,9 @@ class _Builder:
         if origin.file is not None:
             raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason or 'unknown setting'}")
         params = (("key", entry.key), ("reason", reason))
-        self.problems.append(Problem(code, origin.sheet or "", origin.row, origin.column,
-                                     None, clean_text(entry.value), params))
+        self.problems.append(
+            Problem(code, origin.sheet or "", origin.row, origin.column, None, clean_text(entry.value), params)
+        )
 
     def _apply(self, key: str, value: object) -> None:
         parts = key.split(".")
@@ -172,8 +173,7 @@ class _Builder:
     def build(self) -> Settings:
         v = self.values
         dimensions = _dimensions(v)
-        weights = {d.key: v[f"dimension.{d.key}.weight"] for d in dimensions
-                   if f"dimension.{d.key}.weight" in v}
+        weights = {d.key: v[f"dimension.{d.key}.weight"] for d in dimensions if f"dimension.{d.key}.weight" in v}
         return Settings(
             log_sheet=v.get("log.sheet"),  # type: ignore[arg-type]
             survey_sheet=v.get("survey.sheet"),  # type: ignore[arg-type]
@@ -228,7 +228,8 @@ def _dimensions(values: Mapping[str, object]) -> tuple[Field, ...]:
 def _with_label_aliases(labels: tuple[Label, ...], values: Mapping[str, object], kind: str) -> tuple[Label, ...]:
     return tuple(
         replace(lab, aliases=lab.aliases + values[f"aliases.{kind}.{lab.key}"])  # type: ignore[operator]
-        if f"aliases.{kind}.{lab.key}" in values else lab
+        if f"aliases.{kind}.{lab.key}" in values
+        else lab
         for lab in labels
     )
 

@@ -63,14 +63,32 @@ class Table:
     def header_problems(self) -> list[Problem]:
         by_key = {f.key: f for f in self.fields}
         problems = [
-            Problem("missing-column", self.sheet, self.header_row, None, f.key, "",
-                    (("header", f.header(self.lang)), ("header_row", str(self.header_row))))
+            Problem(
+                "missing-column",
+                self.sheet,
+                self.header_row,
+                None,
+                f.key,
+                "",
+                (("header", f.header(self.lang)), ("header_row", str(self.header_row))),
+            )
             for f in self.missing
         ]
         for key, used, ignored in self.duplicates:
-            problems.append(Problem(
-                "duplicate-column", self.sheet, self.header_row, ignored + 1, key, "",
-                (("header", by_key[key].header(self.lang)), ("first", f"{column_letter(used + 1)}{self.header_row}"))))
+            problems.append(
+                Problem(
+                    "duplicate-column",
+                    self.sheet,
+                    self.header_row,
+                    ignored + 1,
+                    key,
+                    "",
+                    (
+                        ("header", by_key[key].header(self.lang)),
+                        ("first", f"{column_letter(used + 1)}{self.header_row}"),
+                    ),
+                )
+            )
         return problems
 
 
@@ -88,8 +106,10 @@ class NotFound:
         text = f"no {self.what} found; sheets examined: {examined}"
         if self.best is None or not self.best.columns:
             return text + "; no sheet has any of the expected headers"
-        return (f"{text}; best partial match: sheet '{self.best.sheet}' row {self.best.header_row} "
-                f"({self.best.score} of the expected headers); it lacks: {', '.join(self.lacking)}")
+        return (
+            f"{text}; best partial match: sheet '{self.best.sheet}' row {self.best.header_row} "
+            f"({self.best.score} of the expected headers); it lacks: {', '.join(self.lacking)}"
+        )
 
 
 def _index(fields: tuple[Field, ...]) -> dict[str, Field]:
@@ -131,16 +151,20 @@ def _accepts(candidate: Candidate | None, fields: tuple[Field, ...]) -> bool:
     return candidate.score >= MIN_MATCHED and required >= MIN_REQUIRED
 
 
-def locate(what: str, sheets: Mapping[str, Grid], fields: tuple[Field, ...],
-           explicit: str | None = None, exclude: frozenset[str] = frozenset()) -> Table | NotFound:
+def locate(
+    what: str,
+    sheets: Mapping[str, Grid],
+    fields: tuple[Field, ...],
+    explicit: str | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> Table | NotFound:
     """The sheet whose header row matches `fields` best; `explicit` names the sheet to use."""
     names = [s for s in sheets if s not in exclude]
     if explicit is not None:
         wanted = normalize(explicit)
         names = [s for s in names if normalize(s) == wanted]
         if not names:
-            return NotFound(f"{what} (sheet '{explicit}' named in Settings does not exist)",
-                            tuple(sheets), None, ())
+            return NotFound(f"{what} (sheet '{explicit}' named in Settings does not exist)", tuple(sheets), None, ())
     candidates = [c for s in names if (c := best_header(s, sheets[s], fields)) is not None]
     best = max(candidates, key=lambda c: c.score, default=None)
     accept = best if explicit is not None and best is not None else (best if _accepts(best, fields) else None)
@@ -148,8 +172,7 @@ def locate(what: str, sheets: Mapping[str, Grid], fields: tuple[Field, ...],
         lacking = tuple(f.en for f in fields if f.required and (best is None or f.key not in best.columns))
         return NotFound(what, tuple(names), best, lacking)
     lang = "zh" if accept.zh_votes * 2 >= accept.score else "en"
-    table = Table(accept.sheet, accept.header_row, fields, accept.columns, lang=lang,
-                  duplicates=accept.duplicates)
+    table = Table(accept.sheet, accept.header_row, fields, accept.columns, lang=lang, duplicates=accept.duplicates)
     grid = sheets[accept.sheet]
     for r in range(accept.header_row, len(grid)):
         row = grid[r]

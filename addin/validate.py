@@ -8,7 +8,7 @@ CLI and the Excel buttons.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -36,8 +36,11 @@ class Context:
 
     @classmethod
     def make(cls, settings: Settings, as_of: datetime, lang: str, date1904: bool = False) -> Context:
-        vocabularies = {"category": Vocabulary(settings.categories), "severity": Vocabulary(settings.severities),
-                        "status": Vocabulary(settings.statuses)}
+        vocabularies = {
+            "category": Vocabulary(settings.categories),
+            "severity": Vocabulary(settings.severities),
+            "status": Vocabulary(settings.statuses),
+        }
         return cls(settings, as_of, lang, date1904, vocabularies)
 
 
@@ -54,8 +57,17 @@ class Checked:
         row = self.table.rows[index][0] if index >= 0 else self.table.header_row
         if key:
             self.flagged.add((index, key))
-        self.problems.append(Problem(code, self.table.sheet, row, self.table.column_of(key) if key else None,
-                                     key, clean_text(value), tuple(params.items())))
+        self.problems.append(
+            Problem(
+                code,
+                self.table.sheet,
+                row,
+                self.table.column_of(key) if key else None,
+                key,
+                clean_text(value),
+                tuple(params.items()),
+            )
+        )
 
 
 def _parse_column(checked: Checked, f: Field, ctx: Context) -> None:
@@ -99,13 +111,13 @@ def _parser(f: Field, ctx: Context) -> Callable[[object], object]:
         return lambda raw: parse_date(raw, ctx.date1904)
     if f.kind is Kind.ENUM:
         vocabulary, code = ctx.vocabularies[f.enum or ""], f"unknown-{f.enum}"
-        return lambda raw: (label.key if (label := vocabulary.match(raw)) else Bad(code))
+        return lambda raw: label.key if (label := vocabulary.match(raw)) else Bad(code)
     if f.kind is Kind.COUNT:
-        return lambda raw: (n if (n := parse_whole(raw)) is not None and n >= 1 else Bad("invalid-complainants"))
+        return lambda raw: n if (n := parse_whole(raw)) is not None and n >= 1 else Bad("invalid-complainants")
     if f.kind is Kind.YES_NO:
         return parse_yes_no
     if f.kind is Kind.RATING:
-        return lambda raw: (n if (n := parse_whole(raw)) is not None and 1 <= n <= f.scale else Bad("invalid-rating"))
+        return lambda raw: n if (n := parse_whole(raw)) is not None and 1 <= n <= f.scale else Bad("invalid-rating")
     return clean_text
 
 
@@ -160,8 +172,9 @@ def check_log(table: Table, ctx: Context) -> list[Problem]:
         return fields[key].header(ctx.lang)
 
     _future(checked, ("received_at", "first_response_at", "resolved_at"), ctx, header)
-    received, responded, resolved, status = (column(k) for k in
-                                              ("received_at", "first_response_at", "resolved_at", "status"))
+    received, responded, resolved, status = (
+        column(k) for k in ("received_at", "first_response_at", "resolved_at", "status")
+    )
     status_field = fields["status"]
     for i in range(n):
         start = received[i]
@@ -169,14 +182,14 @@ def check_log(table: Table, ctx: Context) -> list[Problem]:
             if resolved[i] is not None and _before(resolved[i], start):  # type: ignore[arg-type]
                 checked.problem("resolved-before-received", i, "resolved_at", resolved[i], received=_fmt(start))
             if responded[i] is not None and _before(responded[i], start):  # type: ignore[arg-type]
-                checked.problem("response-before-received", i, "first_response_at", responded[i],
-                                received=_fmt(start))
+                checked.problem("response-before-received", i, "first_response_at", responded[i], received=_fmt(start))
         state = status[i]
         if state in DONE_STATUSES and resolved[i] is None and (i, "resolved_at") not in checked.flagged:
             checked.problem("resolved-without-time", i, "status", _label(ctx, status_field, state))
         elif state in NOT_DONE_STATUSES and resolved[i] is not None:
-            checked.problem("open-with-resolved-time", i, "status", _label(ctx, status_field, state),
-                            resolved=_fmt(resolved[i]))
+            checked.problem(
+                "open-with-resolved-time", i, "status", _label(ctx, status_field, state), resolved=_fmt(resolved[i])
+            )
     _duplicates(checked, "complaint_id", "duplicate-id", header("complaint_id"))
     return checked.problems
 
@@ -231,20 +244,27 @@ def settings_sheet(sheets: Mapping[str, Grid]) -> str | None:
     return next((s for s in sheets if normalize(s) in wanted), None)
 
 
-def check_workbook(sheets: Mapping[str, Grid], *, as_of: datetime, config: Path | None = None,
-                   lang: str | None = None, date1904: bool = False,
-                   extra: Sequence[Entry] = ()) -> Outcome:
+def check_workbook(
+    sheets: Mapping[str, Grid],
+    *,
+    as_of: datetime,
+    config: Path | None = None,
+    lang: str | None = None,
+    date1904: bool = False,
+    extra: Sequence[Entry] = (),
+    owned: frozenset[str] = frozenset(),
+) -> Outcome:
     """Locate the tables, apply the settings layers and run every check.
 
     Raises `NoLogFound` when no sheet looks like a complaint log, and `ConfigError` for a
     broken config file; every other finding is a problem in the report.
     """
     own = settings_sheet(sheets)
+    skip = owned | ({own} if own else set())
     layers = [sheet_entries(own, sheets[own])] if own else []
     layers += [toml_entries(config)] if config else []
     settings, setting_problems = build_settings(*layers, extra)
-    log = locate("complaint log", sheets, settings.log_fields(), settings.log_sheet,
-                 exclude=frozenset({own} if own else ()))
+    log = locate("complaint log", sheets, settings.log_fields(), settings.log_sheet, exclude=skip)
     if isinstance(log, NotFound):
         raise NoLogFound(log.message())
     chosen = lang or (settings.lang if settings.lang != "auto" else log.lang)
@@ -252,8 +272,13 @@ def check_workbook(sheets: Mapping[str, Grid], *, as_of: datetime, config: Path 
     report = Report(lang=chosen)
     report.extend(setting_problems)
     report.extend(check_log(log, ctx))
-    survey = locate("survey", sheets, settings.survey_fields(), settings.survey_sheet,
-                    exclude=frozenset({log.sheet} | ({own} if own else set())))
+    survey = locate(
+        "survey",
+        sheets,
+        settings.survey_fields(),
+        settings.survey_sheet,
+        exclude=skip | {log.sheet},
+    )
     if isinstance(survey, NotFound):
         report.notes.append(survey.message())
         survey_table = None

@@ -39,8 +39,7 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 MAX_SERIAL = 2958465  # 9999-12-31
 
-_MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _TIME = r"(?:[ T]+(?P<H>\d{1,2})(?:[:时](?P<M>\d{1,2})(?:[:分](?P<S>\d{1,2}(?:\.\d+)?))?)?[秒分]?)?"
 _YMD = re.compile(r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?" + _TIME + "$")
 _COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + _TIME + "$")
@@ -91,8 +90,11 @@ def _from_serial(serial: float, date1904: bool) -> datetime | Bad:
         return Bad("invalid-date", "number out of the Excel date range")
     epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH
     moment = epoch + timedelta(days=serial)
-    return moment.replace(microsecond=0) if moment.microsecond < 500_000 else (
-        moment.replace(microsecond=0) + timedelta(seconds=1))
+    return (
+        moment.replace(microsecond=0)
+        if moment.microsecond < 500_000
+        else (moment.replace(microsecond=0) + timedelta(seconds=1))
+    )
 
 
 def parse_date(value: object, date1904: bool = False) -> datetime | Bad:

@@ -26,8 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.layout import MARK_AUTHOR, MARK_FILLS, Link, SheetContent, is_formula_like
 from addin.problems import Level, Problem, cell_ref, column_letter
+from addin.workbook.reader import OWNED_PREFIX
 
-OWNED_PREFIX = "CD_Owned_"
 LEDGER_ROLE = "ledger"
 LEDGER_SHEET = "_ComplaintDesk"
 LEDGER_HEADER = ["sheet", "cell", "role", "original_fill", "mark_rgb", "comment_added"]
@@ -42,7 +42,7 @@ def owned_sheets(wb: Workbook) -> dict[str, str]:
             continue
         for title, _ in defined.destinations:
             if title in wb.sheetnames:
-                owned[name[len(OWNED_PREFIX):]] = title
+                owned[name[len(OWNED_PREFIX) :]] = title
     return owned
 
 
@@ -154,8 +154,10 @@ def apply_marks(wb: Workbook, marks: list[Mark]) -> None:
     ledger, _ = new_owned_sheet(wb, LEDGER_ROLE, LEDGER_SHEET)
     ledger.sheet_state = "veryHidden"
     ledger.append(LEDGER_HEADER)
-    fills = {level: PatternFill(fill_type="solid", fgColor="FF" + rgb, bgColor="FF" + rgb)
-             for level, rgb in MARK_FILLS.items()}
+    fills = {
+        level: PatternFill(fill_type="solid", fgColor="FF" + rgb, bgColor="FF" + rgb)
+        for level, rgb in MARK_FILLS.items()
+    }
     for mark in marks:
         target = wb[mark.sheet].cell(mark.row, mark.column)
         original = _fill_spec(target.fill)
@@ -165,8 +167,16 @@ def apply_marks(wb: Workbook, marks: list[Mark]) -> None:
             comment = Comment(mark.note, MARK_AUTHOR)
             comment.width, comment.height = 320, 120
             target.comment = comment
-        ledger.append([mark.sheet, f"{column_letter(mark.column)}{mark.row}", "validation", original,
-                       MARK_FILLS[mark.level], int(added)])
+        ledger.append(
+            [
+                mark.sheet,
+                f"{column_letter(mark.column)}{mark.row}",
+                "validation",
+                original,
+                MARK_FILLS[mark.level],
+                int(added),
+            ]
+        )
 
 
 def render(ws: Worksheet, content: SheetContent) -> None:

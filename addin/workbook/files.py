@@ -35,11 +35,15 @@ def expand(arguments: list[str]) -> list[Path]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found += sorted(p for p in path.iterdir()
-                            if p.suffix.lower() in EXCEL_SUFFIXES and p.is_file() and not is_ours(p))
+            found += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in EXCEL_SUFFIXES and p.is_file() and not is_ours(p)
+            )
         elif glob.has_magic(argument):
-            found += sorted(p for p in map(Path, glob.glob(argument, recursive=True))
-                            if p.is_file() and p.suffix.lower() in EXCEL_SUFFIXES and not is_ours(p))
+            found += sorted(
+                p
+                for p in map(Path, glob.glob(argument, recursive=True))
+                if p.is_file() and p.suffix.lower() in EXCEL_SUFFIXES and not is_ours(p)
+            )
         else:
             found.append(path)
     unique: dict[Path, None] = {}
@@ -69,6 +73,7 @@ def atomic_target(path: Path) -> Iterator[Path]:
         yield temporary
         with temporary.open("rb+") as written:
             os.fsync(written.fileno())
+        _set_mode(temporary, path)
         os.replace(temporary, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -80,3 +85,13 @@ def keep_backup(source: Path) -> Path:
     backup = backup_path(source)
     shutil.copy2(source, backup)
     return backup
+
+
+def _set_mode(temporary: Path, path: Path) -> None:
+    """mkstemp makes 0600 files: keep the replaced file's mode, or the usual umask default."""
+    if path.exists():
+        shutil.copymode(path, temporary)
+        return
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)

@@ -33,11 +33,15 @@ class FileError(Exception):
     """A file that cannot be processed; the message is one line a user understands."""
 
 
+OWNED_PREFIX = "CD_Owned_"  # defined names marking sheets the add-in created (see annotate.py)
+
+
 @dataclass
 class Loaded:
     path: Path
     sheets: dict[str, list[list[object]]]
     date1904: bool
+    owned: frozenset[str] = frozenset()  # sheets the add-in wrote; never read as data
 
 
 def classify(path: Path) -> None:
@@ -66,8 +70,11 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet name -> part path inside the zip (chart sheets are left out)."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)
-               if r.get("Type", "").endswith("/worksheet")}
+    targets = {
+        r.get("Id"): r.get("Target", "")
+        for r in rels.findall("rel:Relationship", _NS)
+        if r.get("Type", "").endswith("/worksheet")
+    }
     parts = {}
     for sheet in book.iterfind("m:sheets/m:sheet", _NS):
         target = targets.get(sheet.get(f"{{{_NS['r']}}}id"))
@@ -77,9 +84,16 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def is_date1904(archive: zipfile.ZipFile) -> bool:
-    pr = ElementTree.fromstring(archive.read("xl/workbook.xml")).find("m:workbookPr", _NS)
-    return pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+def book_facts(archive: zipfile.ZipFile) -> tuple[bool, frozenset[str]]:
+    """The 1904 date system flag, and the sheets our defined names mark as owned."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    pr = book.find("m:workbookPr", _NS)
+    date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
+    owned = set()
+    for name in book.iterfind("m:definedNames/m:definedName", _NS):
+        if name.get("name", "").startswith(OWNED_PREFIX) and name.text and "!" in name.text:
+            owned.add(name.text.rsplit("!", 1)[0].strip("'").replace("''", "'"))
+    return date1904, frozenset(owned)
 
 
 def error_cells(xml: bytes) -> dict[tuple[int, int], CellError]:
@@ -112,9 +126,10 @@ def load(path: Path) -> Loaded:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = sheet_parts(archive)
-            date1904 = is_date1904(archive)
-            errors = {name: error_cells(archive.read(part)) for name, part in parts.items()
-                      if part in archive.NameToInfo}
+            date1904, owned = book_facts(archive)
+            errors = {
+                name: error_cells(archive.read(part)) for name, part in parts.items() if part in archive.NameToInfo
+            }
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, ValueError) as exc:
         raise FileError(f"corrupt or incomplete workbook ({exc.__class__.__name__}: {exc})") from None
     try:
@@ -129,7 +144,7 @@ def load(path: Path) -> Loaded:
         for (row, column), error in found.items():
             if grid is not None and row <= len(grid) and column <= len(grid[row - 1]):
                 grid[row - 1][column - 1] = error
-    return Loaded(path, sheets, date1904)
+    return Loaded(path, sheets, date1904, owned)
 
 
 def excel_lock_file(path: Path) -> Path | None:

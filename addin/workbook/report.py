@@ -39,8 +39,10 @@ class _Formats:
         self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
         self.text = book.add_format({})
-        self.severity = {"error": book.add_format({"bg_color": "#FFC7CE"}),
-                         "warning": book.add_format({"bg_color": "#FFEB9C"})}
+        self.severity = {
+            "error": book.add_format({"bg_color": "#FFC7CE"}),
+            "warning": book.add_format({"bg_color": "#FFEB9C"}),
+        }
 
 
 def render(ws: Worksheet, fmt: _Formats, content: SheetContent, prefix: str) -> None:
@@ -77,8 +79,7 @@ def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: o
     target = f"{prefix}#{link.location}" if prefix else f"#{link.location}"
     if as_formula:
         quoted = target.replace('"', '""')
-        ws.write_formula(r, c, f'=HYPERLINK("{quoted}","{link.text.replace(chr(34), chr(34) * 2)}")',
-                         style, link.text)
+        ws.write_formula(r, c, f'=HYPERLINK("{quoted}","{link.text.replace(chr(34), chr(34) * 2)}")', style, link.text)
     elif prefix:
         ws.write_url(r, c, f"external:{target}", style, link.text)
     else:
@@ -88,8 +89,9 @@ def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: o
 def write_report(path: Path, contents: list[SheetContent], original: Path | None) -> Path:
     """Write the results workbook atomically; `original` is where the links point."""
     with atomic_target(path) as temporary:
-        book = xlsxwriter.Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                    "strings_to_numbers": False})
+        book = xlsxwriter.Workbook(
+            str(temporary), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
         book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk"})
         fmt = _Formats(book)
         prefix = link_prefix(path, original)

@@ -16,15 +16,34 @@ import zipfile
 from pathlib import Path
 
 _KEPT = [
-    r"\[Content_Types\]\.xml", r"_rels/\.rels", r"docProps/(core|app|custom)\.xml", r"docProps/thumbnail\.\w+",
-    r"xl/workbook\.xml", r"xl/_rels/workbook\.xml\.rels", r"xl/styles\.xml", r"xl/theme/theme\d+\.xml",
-    r"xl/sharedStrings\.xml", r"xl/calcChain\.xml", r"xl/worksheets/sheet\d+\.xml",
-    r"xl/worksheets/_rels/sheet\d+\.xml\.rels", r"xl/comments\d*\.xml", r"xl/comments/comment\d+\.xml",
-    r"xl/drawings/vmlDrawing\d+\.vml", r"xl/drawings/commentsDrawing\d+\.vml", r"xl/tables/table\d+\.xml",
-    r"xl/printerSettings/printerSettings\d+\.bin", r"xl/worksheets/_rels/.*", r"xl/_rels/vbaProject\.bin\.rels",
+    r"\[Content_Types\]\.xml",
+    r"_rels/\.rels",
+    r"docProps/(core|app|custom)\.xml",
+    r"docProps/thumbnail\.\w+",
+    r"xl/workbook\.xml",
+    r"xl/_rels/workbook\.xml\.rels",
+    r"xl/styles\.xml",
+    r"xl/theme/theme\d+\.xml",
+    r"xl/sharedStrings\.xml",
+    r"xl/calcChain\.xml",
+    r"xl/worksheets/sheet\d+\.xml",
+    r"xl/worksheets/_rels/sheet\d+\.xml\.rels",
+    r"xl/comments\d*\.xml",
+    r"xl/comments/comment\d+\.xml",
+    r"xl/drawings/vmlDrawing\d+\.vml",
+    r"xl/drawings/commentsDrawing\d+\.vml",
+    r"xl/tables/table\d+\.xml",
+    r"xl/printerSettings/printerSettings\d+\.bin",
+    r"xl/worksheets/_rels/.*",
+    r"xl/_rels/vbaProject\.bin\.rels",
 ]
-_KEPT_WITH_VBA = [r"xl/vbaProject\.bin", r"xl/vbaProjectSignature\w*\.bin", r"customUI/customUI\.xml",
-                  r"customUI/_rels/customUI\.xml\.rels", r"customUI/images/.*"]
+_KEPT_WITH_VBA = [
+    r"xl/vbaProject\.bin",
+    r"xl/vbaProjectSignature\w*\.bin",
+    r"customUI/customUI\.xml",
+    r"customUI/_rels/customUI\.xml\.rels",
+    r"customUI/images/.*",
+]
 _WHAT = [  # part pattern -> what the user would lose
     (r"xl/charts/|xl/chartsheets/", "charts"),
     (r"xl/drawings/drawing", "drawings, shapes or pictures"),
@@ -39,8 +58,11 @@ _WHAT = [  # part pattern -> what the user would lose
     (r"xl/richData/|xl/metadata\.xml", "pictures in cells or dynamic-array formulas"),
     (r"xl/vbaProject\.bin", "the VBA project (a macro-free .xlsx cannot keep it)"),
 ]
-_EXT_LOSSES = [(b"x14:sparklineGroup", "sparklines"), (b"x14:dataValidation", "data validation lists on other sheets"),
-               (b"x14:conditionalFormatting", "extended conditional formats (data bars, icon sets)")]
+_EXT_LOSSES = [
+    (b"x14:sparklineGroup", "sparklines"),
+    (b"x14:dataValidation", "data validation lists on other sheets"),
+    (b"x14:conditionalFormatting", "extended conditional formats (data bars, icon sets)"),
+]
 _NON_NOTE_VML = re.compile(rb'ObjectType="(?!Note")(\w+)"')
 
 
