@@ -37,7 +37,7 @@ Log rows 17-19 hold dates typed as text or serial numbers that are valid (`2026å
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import xlsxwriter
@@ -346,7 +346,7 @@ def _table(
             if isinstance(value, ErrorFormula):
                 ws.write_formula(r, c, "=NA()", None, "#N/A")
             elif isinstance(value, datetime):
-                ws.write_datetime(r, c, value, date_format if value.time() else fmt["date"])
+                ws.write_datetime(r, c, value, date_format if value.time() != time.min else fmt["date"])
             elif hasattr(value, "isoformat"):
                 ws.write_datetime(r, c, datetime(value.year, value.month, value.day), fmt["date"])  # type: ignore[attr-defined]
             elif value is None or value == "":

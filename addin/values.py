@@ -40,7 +40,7 @@ EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 MAX_SERIAL = 2958465  # 9999-12-31
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_TIME = r"(?:[ T]+(?P<H>\d{1,2})(?:[:时](?P<M>\d{1,2})(?:[:分](?P<S>\d{1,2}(?:\.\d+)?))?)?[秒分]?)?"
+_TIME = r"(?:[ t]+(?P<H>\d{1,2})(?:[:时](?P<M>\d{1,2})(?:[:分](?P<S>\d{1,2}(?:\.\d+)?))?)?[秒分]?)?"
 _YMD = re.compile(r"(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?" + _TIME + "$")
 _COMPACT = re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + _TIME + "$")
 _DMY_DOT = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})" + _TIME + "$")
@@ -59,7 +59,7 @@ def clean_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes") if value.time() else value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes") if value.time() != time.min else value.date().isoformat()
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
