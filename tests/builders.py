@@ -28,8 +28,17 @@ LOG_KEYS = [
     "legal",
     "media",
 ]
-SURVEY_KEYS = ["response_id", "customer_id", "region", "surveyed_at", "skill", "attitude", "timeliness", "parts",
-               "overall"]
+SURVEY_KEYS = [
+    "response_id",
+    "customer_id",
+    "region",
+    "surveyed_at",
+    "skill",
+    "attitude",
+    "timeliness",
+    "parts",
+    "overall",
+]
 
 
 def header(key: str, lang: str = "en") -> str:
@@ -75,8 +84,9 @@ def response(n: int, **changes: object) -> dict[str, object]:
     return row
 
 
-def grid(records: Sequence[Mapping[str, object]], keys: Sequence[str], lang: str = "en",
-         titles: Sequence[str] = ()) -> list[list[object]]:
+def grid(
+    records: Sequence[Mapping[str, object]], keys: Sequence[str], lang: str = "en", titles: Sequence[str] = ()
+) -> list[list[object]]:
     """A sheet as rows from A1: title rows, a header row, then one row per record."""
     rows: list[list[object]] = [[t] for t in titles]
     rows.append([header(k, lang) for k in keys])
@@ -108,9 +118,13 @@ def write_workbook(path: Path, sheets: Mapping[str, Sequence[Sequence[object]]])
     return path
 
 
-def standard_workbook(path: Path, records: Sequence[Mapping[str, object]] | None = None,
-                      responses: Sequence[Mapping[str, object]] | None = None) -> Path:
+def standard_workbook(
+    path: Path,
+    records: Sequence[Mapping[str, object]] | None = None,
+    responses: Sequence[Mapping[str, object]] | None = None,
+) -> Path:
     records = records if records is not None else [complaint(n) for n in range(1, 6)]
     responses = responses if responses is not None else [response(n) for n in range(1, 4)]
-    return write_workbook(path, {"Complaints": log_grid(records, titles=["Complaint log", ""]),
-                                 "Survey": survey_grid(responses)})
+    return write_workbook(
+        path, {"Complaints": log_grid(records, titles=["Complaint log", ""]), "Survey": survey_grid(responses)}
+    )

@@ -49,8 +49,10 @@ def test_annotated_copy_has_sheet_marks_notes_and_legend(tmp_path: Path) -> None
     assert log["E4"].fill.fill_type is None and log["E4"].comment is None
     sheet = wb["Validation"]
     rows = [r for r in sheet.iter_rows(min_row=5, max_col=7, values_only=True) if any(r)]
-    assert [(r[1], r[4]) for r in rows] == [("unknown-category", "Complaints!E5"),
-                                            ("open-with-resolved-time", "Complaints!H6")]
+    assert [(r[1], r[4]) for r in rows] == [
+        ("unknown-category", "Complaints!E5"),
+        ("open-with-resolved-time", "Complaints!H6"),
+    ]
     assert sheet["E5"].hyperlink.location == "Complaints!E5"
     legend = [sheet.cell(r, 10).value for r in range(1, 15)]
     assert "Invalid cell (error)" in legend and "Questionable cell (warning)" in legend
@@ -109,7 +111,7 @@ def test_a_users_sheet_named_validation_is_never_touched(tmp_path: Path) -> None
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
-    source = standard_workbook(tmp_path / "log.xlsx", [complaint(1, category="=HYPERLINK(\"http://x\",\"y\")")])
+    source = standard_workbook(tmp_path / "log.xlsx", [complaint(1, category='=HYPERLINK("http://x","y")')])
     report = validate_file(source, Options(as_of=AS_OF)).outputs["report"]
     copy = annotate(source).outputs["annotated"]
     for path in (report, copy):
@@ -137,8 +139,9 @@ def _png() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(
-        b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+    )
 
 
 def _xlsxwriter_log(path: Path, extra) -> Path:  # type: ignore[no-untyped-def]
@@ -204,9 +207,12 @@ def _with_parts(source: Path, target: Path, parts: dict[str, bytes], rels: bytes
         ({"xl/externalLinks/externalLink1.xml": b"<x/>"}, b"", "external links"),
         ({"xl/activeX/activeX1.xml": b"<x/>"}, b"", "ActiveX"),
         ({"xl/threadedComments/threadedComment1.xml": b"<x/>"}, b"", "threaded comments"),
-        ({"customUI/customUI14.xml": b"<customUI/>"},
-         b'<Relationship Id="rX" Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
-         b'Target="customUI/customUI14.xml"/>', "ribbon"),
+        (
+            {"customUI/customUI14.xml": b"<customUI/>"},
+            b'<Relationship Id="rX" Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
+            b'Target="customUI/customUI14.xml"/>',
+            "ribbon",
+        ),
         ({"xl/metadata.xml": b"<x/>"}, b"", "dynamic-array"),
         ({"xl/unknownThing.bin": b"x"}, b"", "the part xl/unknownThing.bin"),
     ],
@@ -232,8 +238,10 @@ def test_xlsm_keeps_its_vba_project_and_ribbon(tmp_path: Path) -> None:
     book.add_vba_project(str(vba))
     book.close()
     ribbon = b'<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui"/>'
-    rel = (b'<Relationship Id="rUI" Type="http://schemas.microsoft.com/office/2006/relationships/ui/extensibility" '
-           b'Target="customUI/customUI.xml"/>')
+    rel = (
+        b'<Relationship Id="rUI" Type="http://schemas.microsoft.com/office/2006/relationships/ui/extensibility" '
+        b'Target="customUI/customUI.xml"/>'
+    )
     source = _with_parts(source, tmp_path / "with_ribbon.xlsm", {"customUI/customUI.xml": ribbon}, rel)
     assert unsafe_parts(source) == []
     copy = annotate(source).outputs["annotated"]

@@ -30,8 +30,10 @@ def test_reads_grids_from_a1_with_cached_formula_values_and_errors(tmp_path: Pat
 
 
 def test_error_scan_handles_attribute_order_and_shared_strings() -> None:
-    xml = (b'<sheetData><row r="7"><c t="e" s="1" r="AB7"><f>X</f><v>#REF!</v></c>'
-           b'<c r="C7" t="s"><v>0</v></c><c r="D7" t="e"><v>#NAME?</v></c></row></sheetData>')
+    xml = (
+        b'<sheetData><row r="7"><c t="e" s="1" r="AB7"><f>X</f><v>#REF!</v></c>'
+        b'<c r="C7" t="s"><v>0</v></c><c r="D7" t="e"><v>#NAME?</v></c></row></sheetData>'
+    )
     assert error_cells(xml) == {(7, 28): CellError("#REF!"), (7, 4): CellError("#NAME?")}
 
 

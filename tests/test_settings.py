@@ -23,9 +23,9 @@ def test_toml_nested_tables_are_flattened(tmp_path: Path) -> None:
     config.write_text(
         'log.sheet = "Tickets"\n'
         'categories = ["Billing|账单", "Other|其他"]\n'
-        "[headers]\ncomplaint_id = [\"Ticket No\", \"工单号\"]\n"
-        "[dimension.skill]\nscale = 5\nweight = \"25%\"\n"
-        "[rules]\nno-rating = \"off\"\n",
+        '[headers]\ncomplaint_id = ["Ticket No", "工单号"]\n'
+        '[dimension.skill]\nscale = 5\nweight = "25%"\n'
+        '[rules]\nno-rating = "off"\n',
         encoding="utf-8",
     )
     settings, problems = build_settings(toml_entries(config))
@@ -40,7 +40,7 @@ def test_toml_nested_tables_are_flattened(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("not toml = = 1", "not valid TOML"), ('typo.key = 1', "typo.key"), ('output.lang = "fr"', "use auto, en or zh")],
+    [("not toml = = 1", "not valid TOML"), ("typo.key = 1", "typo.key"), ('output.lang = "fr"', "use auto, en or zh")],
 )
 def test_broken_config_file_stops_the_run(tmp_path: Path, text: str, message: str) -> None:
     config = tmp_path / "c.toml"
@@ -100,9 +100,15 @@ def test_explicit_sheet_that_does_not_exist() -> None:
 
 
 def test_renamed_added_and_five_point_dimensions() -> None:
-    entries = [Entry("dimensions", "skill;cleanliness"), Entry("dimension.cleanliness.name", "Cleanliness|清洁度"),
-               Entry("dimension.cleanliness.scale", 5)]
-    survey = [["Customer ID", "Region", "Survey date", "Service skill", "清洁度"],
-              ["K1", "East", "2026-10-01", 9, 5], ["K2", "East", "2026-10-01", 9, 6]]
+    entries = [
+        Entry("dimensions", "skill;cleanliness"),
+        Entry("dimension.cleanliness.name", "Cleanliness|清洁度"),
+        Entry("dimension.cleanliness.scale", 5),
+    ]
+    survey = [
+        ["Customer ID", "Region", "Survey date", "Service skill", "清洁度"],
+        ["K1", "East", "2026-10-01", 9, 5],
+        ["K2", "East", "2026-10-01", 9, 6],
+    ]
     outcome = check_workbook({"Log": log_grid([complaint(1)]), "S": survey}, as_of=AS_OF, extra=entries)
     assert {(p.code, p.cell) for p in outcome.report.problems} == {("invalid-rating", "S!E3")}

@@ -51,8 +51,15 @@ def test_columns_in_any_order_and_extra_columns() -> None:
 def test_aliases_languages_spaces_and_case(headers: list[str]) -> None:
     table = found({"Sheet1": [["title"], headers, ["C1", "2026-11-01", "K1", "East", "Other", "General", "Open"]]})
     assert table.header_row == 2
-    assert set(table.columns) == {"complaint_id", "received_at", "customer_id", "region", "category", "severity",
-                                  "status"}
+    assert set(table.columns) == {
+        "complaint_id",
+        "received_at",
+        "customer_id",
+        "region",
+        "category",
+        "severity",
+        "status",
+    }
     assert not table.missing
 
 

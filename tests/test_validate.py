@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from addin.problems import RULES, Level
-from addin.settings import Entry, Origin
+from addin.settings import Entry
 from addin.validate import check_workbook
 from addin.values import CellError
 from tests.builders import AS_OF, complaint, log_grid, response, survey_grid
@@ -47,8 +47,15 @@ RECEIVED = datetime(2026, 11, 1, 9, 0)
         ({"received_at": "soon"}, {("invalid-date", "Log!B2")}),
         ({"received_at": "2026年10月30日"}, set()),
         ({"received_at": AS_OF, "status": "Open", "first_response_at": None, "resolved_at": None}, set()),
-        ({"received_at": AS_OF + timedelta(minutes=1), "status": "Open", "first_response_at": None,
-          "resolved_at": None}, {("future-date", "Log!B2")}),
+        (
+            {
+                "received_at": AS_OF + timedelta(minutes=1),
+                "status": "Open",
+                "first_response_at": None,
+                "resolved_at": None,
+            },
+            {("future-date", "Log!B2")},
+        ),
         ({"received_at": datetime(2062, 11, 3)}, {("future-date", "Log!B2")}),  # and no "before received" noise
         ({"resolved_at": AS_OF + timedelta(days=1)}, {("future-date", "Log!K2")}),
         ({"first_response_at": date(2026, 11, 23)}, {("future-date", "Log!J2")}),
@@ -98,8 +105,11 @@ def test_unknown_label_suggests_the_closest() -> None:
 
 def test_duplicate_ids_report_every_occurrence_naming_the_others() -> None:
     outcome = check_workbook(
-        {"Log": log_grid([complaint(1), complaint(2, complaint_id="C0001"), complaint(3, complaint_id=" c0001"),
-                          complaint(4)])},
+        {
+            "Log": log_grid(
+                [complaint(1), complaint(2, complaint_id="C0001"), complaint(3, complaint_id=" c0001"), complaint(4)]
+            )
+        },
         as_of=AS_OF,
     )
     dups = sorted((p for p in outcome.report.problems if p.code == "duplicate-id"), key=lambda p: p.row or 0)
@@ -159,15 +169,32 @@ def test_messages_in_chinese() -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_garbage_never_raises(seed: int) -> None:
     rng = random.Random(seed)
-    pool: list[object] = ["", None, "x", "=SUM(A1)", -1, 0, 3.7, 1e308, True, CellError("#REF!"), date(1, 1, 1),
-                          datetime(9999, 12, 31), "2026-02-29", "１２", "\n", "是", 46348]
+    pool: list[object] = [
+        "",
+        None,
+        "x",
+        "=SUM(A1)",
+        -1,
+        0,
+        3.7,
+        1e308,
+        True,
+        CellError("#REF!"),
+        date(1, 1, 1),
+        datetime(9999, 12, 31),
+        "2026-02-29",
+        "１２",
+        "\n",
+        "是",
+        46348,
+    ]
     rows = log_grid([complaint(n) for n in range(1, 40)])
     for row in rows[1:]:
         for c in range(len(row)):
             if rng.random() < 0.5:
                 row[c] = rng.choice(pool)
         if rng.random() < 0.2:
-            del row[rng.randrange(len(row)):]  # ragged rows
+            del row[rng.randrange(len(row)) :]  # ragged rows
     outcome = check_workbook({"Log": rows}, as_of=AS_OF)
     assert all(p.code in RULES for p in outcome.report.problems)
     assert all(p.message("en") and p.message("zh") for p in outcome.report.problems)
@@ -176,11 +203,19 @@ def test_garbage_never_raises(seed: int) -> None:
 def test_settings_sheet_problems_point_at_their_cells() -> None:
     sheets = {
         "Log": log_grid([complaint(1, category="Widgets")]),
-        "Settings": [["Setting", "Value"], ["categories", "Widgets|小部件;Other|其他"], ["rules.no-such", "off"],
-                     ["dimension.skill.scale", "ten"], ["output.lang", "fr"]],
+        "Settings": [
+            ["Setting", "Value"],
+            ["categories", "Widgets|小部件;Other|其他"],
+            ["rules.no-such", "off"],
+            ["dimension.skill.scale", "ten"],
+            ["output.lang", "fr"],
+        ],
     }
     outcome = check_workbook(sheets, as_of=AS_OF, owned=frozenset())
     found = {(p.code, p.cell) for p in outcome.report.problems}
-    assert found == {("unknown-setting", "Settings!B3"), ("invalid-setting", "Settings!B4"),
-                     ("invalid-setting", "Settings!B5")}
+    assert found == {
+        ("unknown-setting", "Settings!B3"),
+        ("invalid-setting", "Settings!B4"),
+        ("invalid-setting", "Settings!B5"),
+    }
     assert outcome.settings.categories[0].zh == "小部件"

@@ -69,8 +69,20 @@ def test_serial_in_1904_workbook() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("是", True), ("否", False), ("Y", True), ("n", False), ("YES", True), ("no", False), (1, True),
-     (0.0, False), ("1", True), ("✓", True), (True, True), ("Ｙ", True)],
+    [
+        ("是", True),
+        ("否", False),
+        ("Y", True),
+        ("n", False),
+        ("YES", True),
+        ("no", False),
+        (1, True),
+        (0.0, False),
+        ("1", True),
+        ("✓", True),
+        (True, True),
+        ("Ｙ", True),
+    ],
 )
 def test_yes_no(raw: object, expected: bool) -> None:
     assert parse_yes_no(raw) is expected
@@ -81,16 +93,22 @@ def test_yes_no_refused(raw: object) -> None:
     assert isinstance(parse_yes_no(raw), Bad)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(3, 3), (3.0, 3), ("12", 12), ("７", 7), (8.5, None), ("two", None),
-                                               (True, None), ("1.0", 1)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(3, 3), (3.0, 3), ("12", 12), ("７", 7), (8.5, None), ("two", None), (True, None), ("1.0", 1)]
+)
 def test_whole_numbers(raw: object, expected: int | None) -> None:
     assert parse_whole(raw) == expected
 
 
 def test_vocabulary_matches_any_language_width_and_case() -> None:
     vocabulary = Vocabulary(DEFAULT_CATEGORIES)
-    for raw in ("工程质量", "ENGINEERING QUALITY", "engineering  quality", "ｅｎｇｉｎｅｅｒｉｎｇ quality",
-                " 工程 质量 "):
+    for raw in (
+        "工程质量",
+        "ENGINEERING QUALITY",
+        "engineering  quality",
+        "ｅｎｇｉｎｅｅｒｉｎｇ quality",
+        " 工程 质量 ",
+    ):
         label = vocabulary.match(raw)
         assert label is not None and label.key == "engineering_quality", raw
     assert vocabulary.match("quality") is None

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.cli import parse_as_of
+from addin.pipeline import Options, validate_file
+from addin.sample import SAMPLE_AS_OF, write_sample
+
+WORKBOOKS = Path(__file__).parents[1] / "workbooks"
+COMMITTED = {"zh": WORKBOOKS / "sample_complaints.xlsx", "en": WORKBOOKS / "sample_complaints_en.xlsx"}
+
+# The planted problems documented in addin/sample.py, as (code, cell) per language.
+PLANTED = {
+    ("missing-value", "{log}!A5"),
+    ("duplicate-id", "{log}!A6"),
+    ("duplicate-id", "{log}!A7"),
+    ("ambiguous-date", "{log}!B8"),
+    ("invalid-date", "{log}!B9"),
+    ("future-date", "{log}!B10"),
+    ("resolved-before-received", "{log}!M11"),
+    ("response-before-received", "{log}!L12"),
+    ("resolved-without-time", "{log}!J13"),
+    ("open-with-resolved-time", "{log}!J14"),
+    ("unknown-category", "{log}!G15"),
+    ("unknown-severity", "{log}!I16"),
+    ("unknown-status", "{log}!J17"),
+    ("invalid-complainants", "{log}!N18"),
+    ("invalid-yes-no", "{log}!O19"),
+    ("missing-value", "{log}!C20"),
+    ("error-value", "{log}!D21"),
+    ("invalid-rating", "{survey}!J4"),
+    ("invalid-rating", "{survey}!H5"),
+    ("duplicate-response-id", "{survey}!A6"),
+    ("duplicate-response-id", "{survey}!A7"),
+    ("no-rating", "{survey}!8:8"),
+    ("missing-value", "{survey}!B9"),
+    ("missing-value", "{survey}!C10"),
+}
+SHEETS = {"zh": {"log": "'投诉登记表'", "survey": "'满意度回访表'"}, "en": {"log": "Complaints", "survey": "Survey"}}
+
+
+def values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_committed_samples_are_up_to_date(tmp_path: Path, lang: str) -> None:
+    fresh = tmp_path / "fresh.xlsx"
+    write_sample(fresh, lang=lang)
+    assert values(fresh) == values(COMMITTED[lang]), f"regenerate with: complaints sample {COMMITTED[lang]}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_planted_problems_are_found_and_nothing_else(tmp_path: Path, lang: str) -> None:
+    result = validate_file(COMMITTED[lang], Options(as_of=parse_as_of(SAMPLE_AS_OF), out=tmp_path))
+    found = {(p.code, p.cell) for p in result.outcome.report.problems}
+    assert found == {(code, cell.format(**SHEETS[lang])) for code, cell in PLANTED}
+    assert (result.outcome.report.errors, result.outcome.report.warnings) == (22, 2)
+    assert result.outcome.report.lang == lang
+
+
+def test_same_seed_same_workbook_other_seed_other_data(tmp_path: Path) -> None:
+    write_sample(tmp_path / "a.xlsx", rows=40, seed=1)
+    write_sample(tmp_path / "b.xlsx", rows=40, seed=1)
+    write_sample(tmp_path / "c.xlsx", rows=40, seed=2)
+    assert values(tmp_path / "a.xlsx") == values(tmp_path / "b.xlsx") != values(tmp_path / "c.xlsx")
