@@ -135,8 +135,8 @@ def _json(results: list[FileResult], failures: list[tuple[Path, str]]) -> dict[s
                 "warnings": report.warnings,
                 "problems": [p.as_dict(report.lang) for p in report.sorted()],
                 "counts": report.counts(),
-                "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": len(log.rows)},
-                "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": len(survey.rows)}
+                "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": log.row_count},
+                "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": survey.row_count}
                 if survey
                 else None,
                 "outputs": {k: str(v) for k, v in r.outputs.items()},

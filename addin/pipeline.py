@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 
 from addin.layout import SheetContent, validation_content
-from addin.schema import VALIDATION_SHEET
+from addin.schema import VALIDATION_SHEET, Field
 from addin.validate import NoLogFound, Outcome, check_workbook
 from addin.workbook import annotate as owned
 from addin.workbook.files import atomic_target, keep_backup, output_path
@@ -60,6 +60,10 @@ def validate_file(path: Path, options: Options) -> FileResult:
         )
     except NoLogFound as exc:
         raise FileError(str(exc)) from None
+    del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
+    for table in (outcome.log, outcome.survey):
+        if table is not None:
+            table.drop_cells()
     result = FileResult(path, outcome, notes=list(outcome.report.notes))
     fields = {f.key: f for f in outcome.log.fields + (outcome.survey.fields if outcome.survey else ())}
     if options.mode == "report":
@@ -82,7 +86,7 @@ def _refuse_unsafe(path: Path, options: Options) -> None:
         raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
 
 
-def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict, result: FileResult) -> None:
+def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, Field], result: FileResult) -> None:
     lang = outcome.report.lang
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
     owned.remove_marks(wb)

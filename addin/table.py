@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from addin.problems import Problem, column_letter
 from addin.schema import Field, normalize
-from addin.values import clean_text, is_blank
+from addin.values import is_blank
 
 HEADER_SCAN_ROWS = 20
 MIN_MATCHED = 3
@@ -50,6 +50,20 @@ class Table:
     rows: list[tuple[int, Sequence[object]]] = field(default_factory=list)  # (row number, cells)
     lang: str = "en"
     duplicates: tuple[tuple[str, int, int], ...] = ()
+    _cells: list[Sequence[object]] | None = field(default=None, repr=False, compare=False)
+    row_count: int = 0  # data rows found; kept when the cells are dropped
+
+    def drop_cells(self) -> None:
+        """Let the grid be freed once the checks are done (a 100k-row grid is ~250 MB)."""
+        self.row_count = len(self.rows) or self.row_count
+        self.rows, self._cells = [], None
+
+    @property
+    def cells(self) -> list[Sequence[object]]:
+        """The rows' cells without their row numbers (built once; the checks read it per column)."""
+        if self._cells is None or len(self._cells) != len(self.rows):
+            self._cells = [row for _, row in self.rows]
+        return self._cells
 
     @property
     def missing(self) -> tuple[Field, ...]:
@@ -173,22 +187,10 @@ def locate(
         return NotFound(what, tuple(names), best, lacking)
     lang = "zh" if accept.zh_votes * 2 >= accept.score else "en"
     table = Table(accept.sheet, accept.header_row, fields, accept.columns, lang=lang, duplicates=accept.duplicates)
-    grid = sheets[accept.sheet]
-    for r in range(accept.header_row, len(grid)):
-        row = grid[r]
-        if any(not is_blank(v) for v in row):
-            table.rows.append((r + 1, row))
+    table.rows = [  # the empty cells are counted in C; only near-empty rows get the full blank test
+        (number, row)
+        for number, row in enumerate(sheets[accept.sheet][accept.header_row :], start=accept.header_row + 1)
+        if row.count("") + row.count(None) < len(row) - 2 or not all(is_blank(v) for v in row)
+    ]
+    table.row_count = len(table.rows)
     return table
-
-
-def cell(row: Sequence[object], column: int | None) -> object:
-    """The value at a 0-based column, blank when the row is short or the column is absent."""
-    if column is None or column >= len(row):
-        return ""
-    return row[column]
-
-
-def header_text(grid: Grid, table: Table, key: str) -> str:
-    """The header as the user wrote it, for messages."""
-    column = table.columns.get(key)
-    return clean_text(cell(grid[table.header_row - 1], column)) if column is not None else key

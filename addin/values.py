@@ -63,6 +63,12 @@ def clean_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def id_key(value: object) -> str:
+    """How IDs are compared: trimmed, width- and case-folded (`c001` = `Ｃ001 ` = `C001`)."""
+    text = value if isinstance(value, str) and value.isascii() else clean_text(value)
+    return text.strip().casefold()  # type: ignore[union-attr]
+
+
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip(" \t\r\n\u3000"))
 

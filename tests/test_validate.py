@@ -219,3 +219,19 @@ def test_settings_sheet_problems_point_at_their_cells() -> None:
         ("invalid-setting", "Settings!B5"),
     }
     assert outcome.settings.categories[0].zh == "小部件"
+
+
+@pytest.mark.parametrize(
+    ("ids", "duplicated"),
+    [
+        (["TS2026-00001", "TS202600001"], False),  # punctuation matters in IDs
+        (["C0001", "Ｃ0001"], True),  # full-width is the same character
+        (["C0001", "c0001 "], True),
+        ([1001, "1001"], True),  # a number and the same digits as text
+        (["1001", "1001.5"], False),
+    ],
+)
+def test_how_ids_are_compared(ids: list[object], duplicated: bool) -> None:
+    records = [complaint(n, complaint_id=value) for n, value in enumerate(ids, start=1)]
+    found = log_findings(*records)
+    assert (("duplicate-id", "Log!A2") in found) is duplicated
