@@ -201,6 +201,10 @@ def render(ws: Worksheet, content: SheetContent) -> None:
             ws.cell(r, 1).fill = fills[content.severities[r - top - 1]]
     ws.auto_filter.ref = f"A{top}:{column_letter(len(content.header))}{top + len(content.rows)}"
     ws.freeze_panes = ws.cell(top + 1, 1)
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: one page wide, as many long as needed
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = f"{top}:{top}"
     side = content.SIDE_COLUMN
     for c, text in enumerate(content.side_header, start=side):
         head = ws.cell(top, c, text)

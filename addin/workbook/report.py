@@ -68,6 +68,9 @@ def render(ws: Worksheet, fmt: _Formats, content: SheetContent, prefix: str) -> 
             ws.write_string(r, 0, str(row[0]), fmt.severity[severity])
     ws.autofilter(top, 0, top + len(content.rows), len(content.header) - 1)
     ws.freeze_panes(top + 1, 0)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)  # printed: one page wide, as many long as needed
+    ws.repeat_rows(top)
     side = content.SIDE_COLUMN - 1
     if content.side_header:
         ws.write_row(top, side, content.side_header, fmt.header)

@@ -1,0 +1,63 @@
+"""A real spreadsheet application opens what we write: LibreOffice re-saves it, openpyxl reads it back.
+
+`.ci/run` installs LibreOffice (Debian's libreoffice-calc-nogui); elsewhere these tests skip
+when `soffice` is not on the PATH.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from addin.pipeline import Options, validate_file
+from tests.builders import AS_OF, complaint, standard_workbook
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+def resave(path: Path, folder: Path) -> Path:
+    """Open `path` in LibreOffice headless and save it again as .xlsx into `folder`."""
+    folder.mkdir(exist_ok=True)
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",  # type: ignore[list-item]
+            "--outdir",
+            str(folder),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    resaved = folder / path.name.replace(path.suffix, ".xlsx")
+    assert resaved.exists(), f"LibreOffice did not convert {path.name}"
+    return resaved
+
+
+def test_report_and_annotated_copy_open_in_libreoffice(tmp_path: Path) -> None:
+    source = standard_workbook(
+        tmp_path / "log.xlsx", [complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")]
+    )
+    report = validate_file(source, Options(as_of=AS_OF)).outputs["report"]
+    copy = validate_file(source, Options(as_of=AS_OF, mode="annotate")).outputs["annotated"]
+
+    sheet = openpyxl.load_workbook(resave(report, tmp_path / "lo-report"))["Validation"]
+    assert [sheet.cell(r, 2).value for r in (5, 6)] == ["unknown-category", "open-with-resolved-time"]
+    assert sheet["E5"].value == "Complaints!E5" and sheet["E5"].hyperlink is not None
+
+    book = openpyxl.load_workbook(resave(copy, tmp_path / "lo-annotated"))
+    assert "Validation" in book.sheetnames
+    log = book["Complaints"]
+    assert log["E5"].value == "Widgets" and log["E5"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert log["E5"].comment is not None and "unknown-category" in log["E5"].comment.text
+    assert log["H6"].fill.fgColor.rgb.endswith("FFEB9C")
