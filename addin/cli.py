@@ -48,13 +48,8 @@ def check_options(f: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(file_okay=False, path_type=Path),
             help="Folder for outputs (default: beside each input).",
         ),
-        click.option("--annotate", "mode", flag_value="annotate", help="Write a marked copy <stem>.annotated.xlsx."),
-        click.option(
-            "--in-place",
-            "mode",
-            flag_value="in-place",
-            help="Mark the input itself (a backup <stem>.bak.xlsx is kept).",
-        ),
+        click.option("--annotate", is_flag=True, help="Write a marked copy <stem>.annotated.xlsx."),
+        click.option("--in-place", is_flag=True, help="Mark the input itself (a backup <stem>.bak.xlsx is kept)."),
         click.option("--json", "as_json", is_flag=True, help="Print results as JSON on stdout."),
         click.option("--as-of", help="Reference time for 'future' dates (ISO; default: now)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), help="Output language (default: the workbook's)."),
@@ -74,13 +69,19 @@ def cli() -> None:
 def _run_validation(
     paths: tuple[str, ...],
     out: Path | None,
-    mode: str | None,
+    annotate: bool,
+    in_place: bool,
     as_json: bool,
     as_of: str | None,
     lang: str | None,
     config: Path | None,
 ) -> None:
-    options = Options(as_of=parse_as_of(as_of), mode=mode or "report", out=out, lang=lang, config=config)
+    if annotate and in_place:
+        raise click.UsageError("--annotate and --in-place exclude each other")
+    if in_place and out is not None:
+        raise click.UsageError("--out has no use with --in-place (the input itself is changed)")
+    mode = "in-place" if in_place else "annotate" if annotate else "report"
+    options = Options(as_of=parse_as_of(as_of), mode=mode, out=out, lang=lang, config=config)
     if config is not None and not config.is_file():
         raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
     files = expand(list(paths))
@@ -149,35 +150,19 @@ def _json(results: list[FileResult], failures: list[tuple[Path, str]]) -> dict[s
 
 @cli.command()
 @check_options
-def validate(
-    paths: tuple[str, ...],
-    out: Path | None,
-    mode: str | None,
-    as_json: bool,
-    as_of: str | None,
-    lang: str | None,
-    config: Path | None,
-) -> None:
+def validate(paths: tuple[str, ...], **options: Any) -> None:
     """Check complaint logs and surveys; list every problem with a link to its cell.
 
     PATHS are workbooks, folders (every .xlsx/.xlsm inside) or glob patterns.
     """
-    _run_validation(paths, out, mode, as_json, as_of, lang, config)
+    _run_validation(paths, **options)
 
 
 @cli.command()
 @check_options
-def run(
-    paths: tuple[str, ...],
-    out: Path | None,
-    mode: str | None,
-    as_json: bool,
-    as_of: str | None,
-    lang: str | None,
-    config: Path | None,
-) -> None:
+def run(paths: tuple[str, ...], **options: Any) -> None:
     """The whole daily job on each workbook (for now: validation)."""
-    _run_validation(paths, out, mode, as_json, as_of, lang, config)
+    _run_validation(paths, **options)
 
 
 @cli.command()

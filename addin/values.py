@@ -47,7 +47,7 @@ _DMY_DOT = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})" + _TIME + 
 _SLASHED = re.compile(r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<y>\d{4})" + _TIME + "$")
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(\s|$)")
 _NAMED = (
-    re.compile(r"(?P<d>\d{1,2})[ -](?P<mon>[a-z]{3})[a-z]*\.?[ -,]*(?P<y>\d{4})" + _TIME + "$"),
+    re.compile(r"(?P<d>\d{1,2})[ -](?P<mon>[a-z]{3})[a-z]*\.?[ ,-]*(?P<y>\d{4})" + _TIME + "$"),
     re.compile(r"(?P<mon>[a-z]{3})[a-z]*\.?[ ]+(?P<d>\d{1,2}),?[ ]+(?P<y>\d{4})" + _TIME + "$"),
 )
 

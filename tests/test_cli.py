@@ -97,7 +97,13 @@ def test_no_match_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--as-of", "yesterday"], ["--lang", "fr"], ["--annotate", "--config", "missing.toml"]],
+    [
+        ["--as-of", "yesterday"],
+        ["--lang", "fr"],
+        ["--annotate", "--config", "missing.toml"],
+        ["--annotate", "--in-place"],
+        ["--in-place", "--out", "elsewhere"],
+    ],
 )
 def test_bad_options_exit_2(tmp_path: Path, args: list[str]) -> None:
     path = standard_workbook(tmp_path / "a.xlsx")

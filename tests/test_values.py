@@ -28,6 +28,7 @@ from addin.values import Bad, Vocabulary, clean_text, parse_date, parse_whole, p
         ("04/04/2026", datetime(2026, 4, 4)),  # both orders agree
         ("22 Nov 2026", datetime(2026, 11, 22)),
         ("Nov 22, 2026", datetime(2026, 11, 22)),
+        ("22-Nov-2026", datetime(2026, 11, 22)),
         ("20261122", datetime(2026, 11, 22)),
         (20261122, datetime(2026, 11, 22)),
         (46348, datetime(2026, 11, 22)),  # Excel serial number
@@ -53,6 +54,7 @@ def test_dates_accepted(raw: object, expected: datetime) -> None:
         ("13/13/2026", "invalid-date"),
         ("yesterday", "invalid-date"),
         ("N/A", "invalid-date"),
+        ("22 Nov!2026", "invalid-date"),
         (-5, "invalid-date"),
         (True, "invalid-date"),
     ],

@@ -48,7 +48,7 @@ def owned_sheets(wb: Workbook) -> dict[str, str]:
 
 def claim(wb: Workbook, ws: Worksheet, role: str) -> None:
     name = OWNED_PREFIX + role
-    wb.defined_names[name] = DefinedName(name, attr_text=f"{cell_ref(ws.title, 1, 1).replace('!A1', '!$A$1')}")
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{cell_ref(ws.title, None, None)}!$A$1")
 
 
 def release(wb: Workbook, role: str) -> None:
