@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from addin import __version__
-from addin.pipeline import FileResult, Options, validate_file
+from addin.pipeline import FileResult, Options, planned_output, validate_file
 from addin.settings import ConfigError
 from addin.values import Bad, parse_date
 from addin.workbook.files import expand
@@ -97,9 +97,19 @@ def _run_validation(
         hidden=len(files) < 2,
         item_show_func=lambda p: p.name if p else "",
     ) as bar:
+        written: dict[Path, Path] = {}  # output -> the input it was written for, in this run
         for path in bar:
+            target = planned_output(path, options).resolve()
+            if target in written:
+                reason = (
+                    f"its output {target.name} was already written for {written[target]}; use separate --out folders"
+                )
+                failures.append((path, reason))
+                click.echo(f"{path}: {reason}", err=True)
+                continue
             try:
                 results.append(validate_file(path, options))
+                written[target] = path
             except FileError as exc:
                 failures.append((path, str(exc)))
                 click.echo(f"{path}: {exc}", err=True)

@@ -44,6 +44,15 @@ class FileResult:
     notes: list[str] = field(default_factory=list)
 
 
+def planned_output(path: Path, options: Options) -> Path:
+    """The file this run will write for `path` (the input itself with --in-place)."""
+    if options.mode == "report":
+        return output_path(path, options.out, "report", ".xlsx")
+    if options.mode == "annotate":
+        return output_path(path, options.out, "annotated")
+    return path
+
+
 def validate_file(path: Path, options: Options) -> FileResult:
     """Check one workbook and write its outputs; `FileError` when it cannot be processed."""
     loaded = load(path)
@@ -67,7 +76,7 @@ def validate_file(path: Path, options: Options) -> FileResult:
     result = FileResult(path, outcome, notes=list(outcome.report.notes))
     fields = {f.key: f for f in outcome.log.fields + (outcome.survey.fields if outcome.survey else ())}
     if options.mode == "report":
-        target = output_path(path, options.out, "report", ".xlsx")
+        target = planned_output(path, options)
         content = validation_content(outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=False)
         result.outputs["report"] = write_report(target, [content], original=path)
     else:
@@ -105,7 +114,7 @@ def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, 
         result.outputs["backup"] = keep_backup(path)
         target = path
     else:
-        target = output_path(path, options.out, "annotated")
+        target = planned_output(path, options)
         if target.resolve() == path.resolve():
             raise FileError("the annotated copy would overwrite the input; use --in-place or another --out")
     with atomic_target(target) as temporary:

@@ -164,3 +164,14 @@ def test_python_dash_m_addin(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["files"][0]["errors"] == 0
+
+
+def test_two_inputs_with_one_output_name_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = standard_workbook(tmp_path / "a" / "log.xlsx")
+    second = standard_workbook(tmp_path / "b" / "log.xlsx", [complaint(1, category="Widgets")])
+    result = invoke("validate", str(first), str(second), "--out", str(tmp_path / "reports"), *AS_OF)
+    assert result.exit_code == 3
+    assert f"{second}: its output log.report.xlsx was already written for {first}" in result.stderr
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["log.report.xlsx"]
