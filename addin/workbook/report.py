@@ -14,7 +14,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from addin.layout import Link, SheetContent
+from addin.layout import MARK_FILLS, Link, SheetContent
 from addin.workbook.files import atomic_target
 
 MAX_URLS = 65_530
@@ -39,10 +39,7 @@ class _Formats:
         self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
         self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
         self.text = book.add_format({})
-        self.severity = {
-            "error": book.add_format({"bg_color": "#FFC7CE"}),
-            "warning": book.add_format({"bg_color": "#FFEB9C"}),
-        }
+        self.severity = {str(level): book.add_format({"bg_color": "#" + rgb}) for level, rgb in MARK_FILLS.items()}
 
 
 def render(ws: Worksheet, fmt: _Formats, content: SheetContent, prefix: str) -> None:
