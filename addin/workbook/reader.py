@@ -66,9 +66,8 @@ def classify(path: Path) -> None:
         raise FileError(f"'{path.suffix}' files are not supported (.xlsx/.xlsm expected)")
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile, book: ElementTree.Element) -> dict[str, str]:
     """Worksheet name -> part path inside the zip (chart sheets are left out)."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {
         r.get("Id"): r.get("Target", "")
@@ -84,9 +83,8 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def book_facts(archive: zipfile.ZipFile) -> tuple[bool, frozenset[str]]:
+def book_facts(book: ElementTree.Element) -> tuple[bool, frozenset[str]]:
     """The 1904 date system flag, and the sheets our defined names mark as owned."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     pr = book.find("m:workbookPr", _NS)
     date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
     owned = set()
@@ -125,8 +123,9 @@ def load(path: Path) -> Loaded:
     classify(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            date1904, owned = book_facts(archive)
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            parts = sheet_parts(archive, book)
+            date1904, owned = book_facts(book)
             errors = {
                 name: error_cells(archive.read(part)) for name, part in parts.items() if part in archive.NameToInfo
             }
