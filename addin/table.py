@@ -51,17 +51,16 @@ class Table:
     lang: str = "en"
     duplicates: tuple[tuple[str, int, int], ...] = ()
     _cells: list[Sequence[object]] | None = field(default=None, repr=False, compare=False)
-    row_count: int = 0  # data rows found; kept when the cells are dropped
+    row_count: int = 0  # data rows found (set by `locate`); kept when the cells are dropped
 
     def drop_cells(self) -> None:
         """Let the grid be freed once the checks are done (a 100k-row grid is ~250 MB)."""
-        self.row_count = len(self.rows) or self.row_count
         self.rows, self._cells = [], None
 
     @property
     def cells(self) -> list[Sequence[object]]:
         """The rows' cells without their row numbers (built once; the checks read it per column)."""
-        if self._cells is None or len(self._cells) != len(self.rows):
+        if self._cells is None:
             self._cells = [row for _, row in self.rows]
         return self._cells
 
