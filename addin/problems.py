@@ -126,6 +126,12 @@ _RULES: tuple[Rule, ...] = (
         "Setting '{key}' = '{value}' ignored: {reason}",
         "设置项“{key}”=“{value}”无效，已忽略：{reason}",
     ),
+    Rule(
+        "invalid-weights",
+        Level.ERROR,
+        "Dimension weights cannot be used, so no overall score: {reason}",
+        "维度权重无法使用，不能计算综合得分：{reason}",
+    ),
     Rule("unknown-setting", Level.WARNING, "Setting '{key}' is not known and was ignored", "未知设置项“{key}”，已忽略"),
 )
 

@@ -147,8 +147,20 @@ STATUSES: tuple[Label, ...] = (
 DONE_STATUSES = frozenset({"resolved", "closed"})
 NOT_DONE_STATUSES = frozenset({"open", "in_progress", "waiting"})
 
+# Satisfaction grades, best first. On a 1-10 scale: 9-10, 7-8, 5-6, 3-4, 1-2 (see `addin.scoring.grade`).
+GRADES: tuple[Label, ...] = (
+    Label("very_satisfied", "Very satisfied", "非常满意"),
+    Label("satisfied", "Satisfied", "满意"),
+    Label("neutral", "Neutral", "一般"),
+    Label("dissatisfied", "Dissatisfied", "不满"),
+    Label("very_dissatisfied", "Very dissatisfied", "非常不满"),
+)
+# CSAT counts the ratings in the best `CSAT_GRADES` grades (7 or more on a 1-10 scale).
+CSAT_GRADES = 2
+
 # Sheets the add-in owns, per language.
 VALIDATION_SHEET = {"en": "Validation", "zh": "校验结果"}
+SCORES_SHEET = {"en": "Scores", "zh": "满意度得分"}
 SETTINGS_SHEET_NAMES = ("Settings", "设置")
 
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")

@@ -14,7 +14,11 @@ by `;`, `；`, `、` or line breaks; one label with its aliases is written `en|�
 | `dimensions` | the rating dimension keys, in order (default five) |
 | `dimension.<key>.name` | `English|中文|alias` headers of a dimension |
 | `dimension.<key>.scale` | highest rating (10 or 5) |
-| `dimension.<key>.weight` | weight in percent |
+| `dimension.<key>.weight` | weight in percent; all weights must add up to 100 (default: equal shares) |
+| `score.target` | target score on the 100 scale (default 80) |
+| `score.min_responses` | groups with fewer responses get a low-sample warning (default 30) |
+| `score.by` | cut fields to group by besides region (`quarter; product_type`) |
+| `score.outcome` | the dimension the key drivers are correlated with (default `overall`) |
 | `rules.<code>` | `error`, `warning` or `off` for a validation rule |
 | `output.lang` | `auto`, `en` or `zh` |
 """
@@ -26,6 +30,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
@@ -46,6 +51,8 @@ from addin.values import clean_text, is_blank, parse_whole
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_\-]+)+$|^(categories|dimensions)$")
 _LIST_SPLIT = re.compile(r"[;；、\n]+")
 OFF = "off"
+# Fields a score table can be grouped by besides region; quarter/month/year come from the survey date.
+CUT_FIELDS = ("quarter", "month", "year", "product_type", "business_type", "customer_type")
 
 
 class ConfigError(Exception):
@@ -78,9 +85,14 @@ class Settings:
     severities: tuple[Label, ...] = SEVERITIES
     statuses: tuple[Label, ...] = STATUSES
     dimensions: tuple[Field, ...] = DEFAULT_DIMENSIONS
-    weights: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    weights: Mapping[str, Fraction] = field(default_factory=lambda: MappingProxyType(equal_weights(DEFAULT_DIMENSIONS)))
+    weight_error: str | None = None  # why the weights cannot be used; scoring refuses to run
     rule_levels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     lang: str = "auto"
+    target: Fraction = Fraction(80)
+    min_responses: int = 30
+    score_by: tuple[str, ...] = ()
+    outcome: str = "overall"
 
     def log_fields(self) -> tuple[Field, ...]:
         return self._with_aliases(LOG_FIELDS)
@@ -115,9 +127,11 @@ class _Builder:
 
     def __init__(self) -> None:
         self.values: dict[str, object] = {}
+        self.origins: dict[str, Origin] = {}
         self.problems: list[Problem] = []
 
     def add(self, entry: Entry) -> None:
+        self.origins[entry.key] = entry.origin
         try:
             self._apply(entry.key, entry.value)
         except ValueError as exc:
@@ -125,11 +139,11 @@ class _Builder:
         except LookupError:
             self._report(entry, "unknown-setting")
 
-    def _report(self, entry: Entry, code: str, reason: str = "") -> None:
+    def _report(self, entry: Entry, code: str, reason: str = "", **extra: str) -> None:
         origin = entry.origin
         if origin.file is not None:
             raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason or 'unknown setting'}")
-        params = (("key", entry.key), ("reason", reason))
+        params = (("key", entry.key), ("reason", reason), *extra.items())
         self.problems.append(
             Problem(code, origin.sheet or "", origin.row, origin.column, None, clean_text(entry.value), params)
         )
@@ -162,6 +176,17 @@ class _Builder:
             if level not in (Level.ERROR, Level.WARNING, OFF):
                 raise ValueError("use error, warning or off")
             self.values[key] = level
+        elif key == "score.target":
+            self.values[key] = _number(value, "the target is a score from 0 to 100, such as 80", 0, 100)
+        elif key == "score.min_responses":
+            count = parse_whole(value)
+            if count is None or count < 1:
+                raise ValueError("a whole number of responses, such as 30")
+            self.values[key] = count
+        elif key == "score.by":
+            self.values[key] = cut_fields(as_list(value))
+        elif key == "score.outcome":
+            self.values[key] = clean_text(value)
         elif key == "output.lang":
             lang = clean_text(value).casefold()
             if lang not in ("auto", "en", "zh"):
@@ -173,7 +198,7 @@ class _Builder:
     def build(self) -> Settings:
         v = self.values
         dimensions = _dimensions(v)
-        weights = {d.key: v[f"dimension.{d.key}.weight"] for d in dimensions if f"dimension.{d.key}.weight" in v}
+        weights, weight_error = self._weights(dimensions)
         return Settings(
             log_sheet=v.get("log.sheet"),  # type: ignore[arg-type]
             survey_sheet=v.get("survey.sheet"),  # type: ignore[arg-type]
@@ -182,10 +207,70 @@ class _Builder:
             severities=_with_label_aliases(SEVERITIES, v, "severity"),
             statuses=_with_label_aliases(STATUSES, v, "status"),
             dimensions=dimensions,
-            weights=MappingProxyType(weights),  # type: ignore[arg-type]
+            weights=MappingProxyType(weights),
+            weight_error=weight_error,
             rule_levels=MappingProxyType({k.split(".")[1]: x for k, x in v.items() if k.startswith("rules.")}),
             lang=v.get("output.lang", "auto"),  # type: ignore[arg-type]
+            target=v.get("score.target", Fraction(80)),  # type: ignore[arg-type]
+            min_responses=v.get("score.min_responses", 30),  # type: ignore[arg-type]
+            score_by=v.get("score.by", ()),  # type: ignore[arg-type]
+            outcome=v.get("score.outcome", "overall"),  # type: ignore[arg-type]
         )
+
+    def _weights(self, dimensions: tuple[Field, ...]) -> tuple[dict[str, Fraction], str | None]:
+        """Each dimension's weight in percent: all given and adding up to 100, or none given (equal shares).
+
+        Weights of dimensions not in use are ignored. A bad set is reported once, as an
+        `invalid-weights` problem at the first weight's cell (a `ConfigError` when any of them
+        came from a config file), and recorded in `Settings.weight_error` so scoring can refuse.
+        """
+        keys = [f"dimension.{d.key}.weight" for d in dimensions]
+        given = {k: Fraction(self.values[k]) for k in keys if k in self.values}  # type: ignore[arg-type]
+        if not given:
+            return equal_weights(dimensions), None
+        total = sum(given.values(), Fraction(0))
+        if len(given) < len(keys):
+            missing = ", ".join(k.split(".")[1] for k in keys if k not in given)
+            error = f"no weight for {missing}; give every dimension a weight, adding up to 100%"
+        elif total != 100:
+            error = f"the dimension weights add up to {_percent(total)}%, not 100%"
+        else:
+            return {d.key: given[k] for d, k in zip(dimensions, keys, strict=True)}, None
+        first = next(k for k in keys if k in given)
+        origins = [self.origins.get(k, Origin()) for k in given]
+        if any(o.file for o in origins):
+            files = sorted({o.file for o in origins if o.file})
+            raise ConfigError(f"{', '.join(files)}: {error}")
+        entry = Entry(first, self.values[first], self.origins.get(first, Origin()))
+        self._report(entry, "invalid-weights", error)
+        return {}, error
+
+
+def equal_weights(dimensions: tuple[Field, ...]) -> dict[str, Fraction]:
+    return {d.key: Fraction(100, len(dimensions)) for d in dimensions}
+
+
+def cut_fields(names: Iterable[str]) -> tuple[str, ...]:
+    """Validated `score.by` / `--by` field names, in the order given, without repeats."""
+    wanted = tuple(dict.fromkeys(n.strip().casefold() for n in names if n.strip()))
+    unknown = [n for n in wanted if n not in CUT_FIELDS and n != "region"]
+    if unknown:
+        raise ValueError(f"cannot group by {', '.join(unknown)}; use {', '.join(CUT_FIELDS)}")
+    return tuple(n for n in wanted if n != "region")
+
+
+def _number(value: object, reason: str, low: int, high: int) -> Fraction:
+    try:
+        number = Fraction(Decimal(clean_text(value).rstrip("%")))
+    except (InvalidOperation, ValueError):
+        raise ValueError(reason) from None
+    if not low <= number <= high:
+        raise ValueError(reason)
+    return number
+
+
+def _percent(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.4g}"
 
 
 def _field_keys() -> set[str]:

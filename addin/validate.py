@@ -201,7 +201,7 @@ def _duplicates(checked: Checked, key: str, code: str, header: str) -> None:
             checked.problem(code, i, key, checked.values[key][i], header=header, others=named)
 
 
-def check_log(table: Table, ctx: Context) -> list[Problem]:
+def check_log(table: Table, ctx: Context) -> Checked:
     checked = Checked(table, problems=table.header_problems())
     fields = {f.key: f for f in table.fields}
     for f in table.fields:
@@ -240,7 +240,7 @@ def check_log(table: Table, ctx: Context) -> list[Problem]:
                 resolved=clean_text(resolved[i]),
             )
     _duplicates(checked, "complaint_id", "duplicate-id", header("complaint_id"))
-    return checked.problems
+    return checked
 
 
 def _label(ctx: Context, f: Field, key: object) -> str:
@@ -248,7 +248,7 @@ def _label(ctx: Context, f: Field, key: object) -> str:
     return labels[key].text(ctx.lang) if key in labels else str(key)
 
 
-def check_survey(table: Table, ctx: Context) -> list[Problem]:
+def check_survey(table: Table, ctx: Context) -> Checked:
     checked = Checked(table, problems=table.header_problems())
     dimensions = [d for d in ctx.settings.dimensions if d.key in table.columns]
     if not dimensions:
@@ -265,7 +265,7 @@ def check_survey(table: Table, ctx: Context) -> list[Problem]:
             if all(r[i] is None for r in ratings) and all(_blank(r[i]) for r in raws):
                 checked.problem("no-rating", i, None, "")
     _duplicates(checked, "response_id", "duplicate-response-id", header["response_id"])
-    return checked.problems
+    return checked
 
 
 def _apply_levels(problems: list[Problem], settings: Settings) -> list[Problem]:
@@ -278,14 +278,37 @@ def _apply_levels(problems: list[Problem], settings: Settings) -> list[Problem]:
     return result
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A table's parsed columns (field key -> values, None where blank or invalid) and row numbers.
+
+    This is what the scores and flags work on: invalid cells are already reported by the
+    checks and are left out of every computation rather than guessed.
+    """
+
+    sheet: str
+    rows: list[int]
+    values: Mapping[str, list[object]]
+
+    @classmethod
+    def of(cls, checked: Checked) -> Parsed:
+        return cls(checked.table.sheet, [number for number, _ in checked.table.rows], checked.values)
+
+    def column(self, key: str) -> list[object]:
+        return self.values.get(key) or [None] * len(self.rows)
+
+
 @dataclass
 class Outcome:
-    """What one workbook check found: the report, the tables and the settings in force."""
+    """What one workbook check found: the report, the tables, their parsed values and the settings."""
 
     report: Report
     settings: Settings
     log: Table
     survey: Table | None
+    log_values: Parsed
+    survey_values: Parsed | None = None
+    lang: str = "en"
 
 
 def settings_sheet(sheets: Mapping[str, Grid]) -> str | None:
@@ -320,7 +343,8 @@ def check_workbook(
     ctx = Context.make(settings, as_of, chosen, date1904)
     report = Report(lang=chosen)
     report.extend(setting_problems)
-    report.extend(check_log(log, ctx))
+    log_checked = check_log(log, ctx)
+    report.extend(log_checked.problems)
     survey = locate(
         "survey",
         sheets,
@@ -328,11 +352,12 @@ def check_workbook(
         settings.survey_sheet,
         exclude=skip | {log.sheet},
     )
+    outcome = Outcome(report, settings, log, None, Parsed.of(log_checked), lang=chosen)
     if isinstance(survey, NotFound):
         report.notes.append(survey.message())
-        survey_table = None
     else:
-        report.extend(check_survey(survey, ctx))
-        survey_table = survey
+        survey_checked = check_survey(survey, ctx)
+        report.extend(survey_checked.problems)
+        outcome.survey, outcome.survey_values = survey, Parsed.of(survey_checked)
     report.problems = _apply_levels(report.problems, settings)
-    return Outcome(report, settings, log, survey_table)
+    return outcome

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,10 @@ def test_toml_nested_tables_are_flattened(tmp_path: Path) -> None:
     config.write_text(
         'log.sheet = "Tickets"\n'
         'categories = ["Billing|账单", "Other|其他"]\n'
+        'dimensions = ["skill", "overall"]\n'
         '[headers]\ncomplaint_id = ["Ticket No", "工单号"]\n'
         '[dimension.skill]\nscale = 5\nweight = "25%"\n'
+        "[dimension.overall]\nweight = 75\n"
         '[rules]\nno-rating = "off"\n',
         encoding="utf-8",
     )
@@ -34,7 +35,7 @@ def test_toml_nested_tables_are_flattened(tmp_path: Path) -> None:
     assert [c.en for c in settings.categories] == ["Billing", "Other"]
     assert settings.header_aliases["complaint_id"] == ("Ticket No", "工单号")
     skill = next(d for d in settings.dimensions if d.key == "skill")
-    assert skill.scale == 5 and settings.weights["skill"] == Decimal(25)
+    assert skill.scale == 5 and settings.weights == {"skill": 25, "overall": 75}
     assert settings.level("no-rating") == "off"
 
 
