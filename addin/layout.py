@@ -1,7 +1,8 @@
 """What an owned result sheet contains, as plain data; writers for each library render it.
 
-Keeping the content here means the report workbook, the annotated workbook and (later) the
-live Excel workbook show the same rows, headers and legend from one definition.
+A `Page` is title lines, `Block`s (tables) and `Chart`s. Keeping the content here means the
+report workbook, the annotated workbook and (later) the live Excel workbook show the same
+rows, headers, colours and charts from one definition; each writer only renders a `Page`.
 """
 
 from __future__ import annotations
@@ -54,23 +55,86 @@ class Link:
 
 
 @dataclass
-class SheetContent:
-    """An owned sheet: title lines, one main table, a side table and an optional legend."""
+class Block:
+    """A table on a sheet. `top`/`left` are the 1-based row and column of its header row.
+
+    An optional caption sits on the row above the header; a block without a header starts
+    its rows at `top`. `formats` names a number format per column index, `fills` colours
+    single cells, and the `scaled` columns get a colour scale centred on `target` with the
+    values below target in red.
+    """
+
+    top: int
+    left: int
+    header: list[str]
+    rows: list[list[object]]
+    caption: str = ""
+    formats: dict[int, str] = field(default_factory=dict)  # column index -> key of NUMBER_FORMATS
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column index) -> RGB
+    scaled: tuple[int, ...] = ()
+    target: float | None = None
+    filter: bool = False
+
+    @property
+    def first_row(self) -> int:
+        """1-based row of the first data row."""
+        return self.top + 1 if self.header else self.top
+
+    @property
+    def bottom(self) -> int:
+        """1-based row below the block's last row."""
+        return self.first_row + len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max([len(self.header), *(len(r) for r in self.rows)], default=0)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A column chart drawn from a block: `values` as bars, `line` as a line (the target), first `count` rows."""
+
+    title: str
+    block: int  # index into Page.blocks
+    categories: int  # column index in the block
+    values: tuple[int, ...]
+    line: int | None
+    count: int
+    anchor: tuple[int, int]  # 1-based row and column of the chart's top-left cell
+    y_title: str = ""
+    y_max: int | None = 100
+
+
+@dataclass
+class Page:
+    """An owned sheet: a title, a subtitle, blocks and charts. `freeze` freezes the rows above it."""
 
     name: str
     title: str
     subtitle: str
-    header: list[str]
-    rows: list[list[object]]
-    side_header: list[str] = field(default_factory=list)
-    side_rows: list[list[object]] = field(default_factory=list)
-    legend_title: str = ""
-    legend: list[tuple[str, str]] = field(default_factory=list)  # (text, fill RGB)
+    blocks: list[Block]
+    charts: list[Chart] = field(default_factory=list)
     widths: list[int] = field(default_factory=list)
-    severities: list[str] = field(default_factory=list)  # per row, for colouring the first column
+    freeze: int | None = None
+    print_rows: tuple[int, int] | None = None  # rows repeated on each printed page
 
-    HEADER_ROW = 4  # 1-based row of the main table's header
-    SIDE_COLUMN = 9  # 1-based column where the side table starts (I)
+
+# Number formats by name, shared by every writer.
+NUMBER_FORMATS = {
+    "score": "0.0",
+    "percent": "0.0%",
+    "change": "+0.0;-0.0;0.0",
+    "correlation": "0.00",
+    "count": "0",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+BELOW_TARGET_FONT = "9C0006"
+# Colour scale on scores: red at target - SCALE_SPAN and below, yellow at the target, green at 100.
+SCALE_COLOURS = ("F8696B", "FFEB84", "63BE7B")
+SCALE_SPAN = 20
+HEADER_FILL = "D9E1F2"
+SUBTITLE_COLOUR = "595959"
+LINK_COLOUR = "0563C1"
 
 
 def location(problem: Problem) -> str:
@@ -80,12 +144,13 @@ def location(problem: Problem) -> str:
 
 def validation_content(
     report: Report, *, name: str, as_of: datetime, fields: dict[str, Field], legend: bool, sheet_name: str | None = None
-) -> SheetContent:
+) -> Page:
+    """The Validation sheet: every problem with a link to its cell, counts per code, and the marks' legend."""
     lang = report.lang
     text = _TEXT[lang]
     rows: list[list[object]] = []
-    severities: list[str] = []
-    for p in report.sorted():
+    fills: dict[tuple[int, int], str] = {}
+    for i, p in enumerate(report.sorted()):
         f = fields.get(p.field or "")
         rows.append(
             [
@@ -98,24 +163,28 @@ def validation_content(
                 p.value,
             ]
         )
-        severities.append(str(p.severity))
+        fills[(i, 0)] = MARK_FILLS[p.severity]
     if not rows:
         rows.append([text["none"], "", "", "", "", "", ""])
-        severities.append("")
     levels = {p.code: p.severity for p in report.problems}
     side_rows: list[list[object]] = [[code, text[levels[code]], n] for code, n in report.counts().items()]
-    return SheetContent(
+    top = 4
+    blocks = [
+        Block(top, 1, text["header"], rows, fills=fills, filter=True),
+        Block(top, 9, text["side"], side_rows),
+    ]
+    if legend:
+        marks = [["", text["mark"][level]] for level in MARK_FILLS]
+        legend_fills = {(i, 0): rgb for i, rgb in enumerate(MARK_FILLS.values())}
+        blocks.append(Block(top + len(side_rows) + 3, 9, [], marks, caption=text["legend"], fills=legend_fills))
+    return Page(
         name=sheet_name or VALIDATION_SHEET[lang],
         title=text["title"].format(name=name),
         subtitle=text["subtitle"].format(as_of=clean_text(as_of), errors=report.errors, warnings=report.warnings),
-        header=text["header"],
-        rows=rows,
-        side_header=text["side"],
-        side_rows=side_rows,
-        legend_title=text["legend"] if legend else "",
-        legend=[(text["mark"][level], fill) for level, fill in MARK_FILLS.items()] if legend else [],
+        blocks=blocks,
         widths=[10, 24, 60, 16, 16, 16, 24, 2, 26, 10, 8],
-        severities=severities,
+        freeze=top + 1,
+        print_rows=(top, top),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from addin.layout import SheetContent, validation_content
+from addin.layout import Page, validation_content
 from addin.schema import VALIDATION_SHEET, Field
 from addin.validate import NoLogFound, Outcome, check_workbook
 from addin.workbook import annotate as owned
@@ -102,7 +102,7 @@ def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, 
     ws, note = owned.new_owned_sheet(wb, "validation", VALIDATION_SHEET[lang])
     if note:
         result.notes.append(note)
-    content: SheetContent = validation_content(
+    content: Page = validation_content(
         outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=True, sheet_name=ws.title
     )
     owned.render(ws, content)

@@ -5,7 +5,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.layout import Link, SheetContent
+from addin.layout import Block, Link, Page
 from addin.workbook import report as report_module
 from addin.workbook.files import atomic_target, expand, output_path
 from addin.workbook.report import write_report
@@ -45,7 +45,7 @@ def test_output_names(tmp_path: Path) -> None:
 def test_links_past_excels_limit_become_hyperlink_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_module, "MAX_URLS", 2)
     rows: list[list[object]] = [[Link(f"Log!A{n}", f"Log!A{n}")] for n in range(2, 6)]
-    content = SheetContent("Validation", "t", "s", ["Cell"], rows, severities=[""] * 4, widths=[10])
+    content = Page("Validation", "t", "s", [Block(4, 1, ["Cell"], rows)], widths=[10])
     path = write_report(tmp_path / "r.xlsx", [content], original=tmp_path / "log.xlsx")
     sheet = openpyxl.load_workbook(path)["Validation"]
     assert sheet["A5"].hyperlink.location == "Log!A2" and sheet["A5"].hyperlink.target == "log.xlsx"

@@ -17,14 +17,33 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.layout import MARK_AUTHOR, MARK_FILLS, Link, SheetContent, is_formula_like
+from addin.layout import (
+    BELOW_TARGET_FONT,
+    HEADER_FILL,
+    LINK_COLOUR,
+    MARK_AUTHOR,
+    MARK_FILLS,
+    NUMBER_FORMATS,
+    SCALE_COLOURS,
+    SCALE_SPAN,
+    SUBTITLE_COLOUR,
+    Block,
+    Chart,
+    Link,
+    Page,
+    is_formula_like,
+)
 from addin.problems import Level, Problem, cell_ref, column_letter
 from addin.workbook.reader import OWNED_PREFIX
 
@@ -179,53 +198,113 @@ def apply_marks(wb: Workbook, marks: list[Mark]) -> None:
         )
 
 
-def render(ws: Worksheet, content: SheetContent) -> None:
-    """Write a `SheetContent` into an openpyxl sheet; links stay inside the workbook."""
-    bold = Font(bold=True)
-    link_font = Font(color="0563C1", underline="single")
-    header_fill = PatternFill(fill_type="solid", fgColor="FFD9E1F2")
-    for column, width in enumerate(content.widths, start=1):
+def render(ws: Worksheet, page: Page) -> None:
+    """Write a `Page` into an openpyxl sheet; links stay inside the workbook."""
+    for column, width in enumerate(page.widths, start=1):
         ws.column_dimensions[column_letter(column)].width = width
-    ws.cell(1, 1, content.title).font = Font(bold=True, size=14)
-    ws.cell(2, 1, content.subtitle).font = Font(italic=True, color="595959")
-    top = content.HEADER_ROW
-    for c, text in enumerate(content.header, start=1):
-        head = ws.cell(top, c, text)
-        head.font, head.fill = bold, header_fill
-        head.alignment = Alignment(wrap_text=True)
-    fills = {str(level): PatternFill(fill_type="solid", fgColor="FF" + rgb) for level, rgb in MARK_FILLS.items()}
-    for r, row in enumerate(content.rows, start=top + 1):
-        for c, value in enumerate(row, start=1):
-            _put(ws, r, c, value, link_font)
-        if content.severities[r - top - 1] in fills:
-            ws.cell(r, 1).fill = fills[content.severities[r - top - 1]]
-    ws.auto_filter.ref = f"A{top}:{column_letter(len(content.header))}{top + len(content.rows)}"
-    ws.freeze_panes = ws.cell(top + 1, 1)
+    ws.cell(1, 1, page.title).font = Font(bold=True, size=14)
+    ws.cell(2, 1, page.subtitle).font = Font(italic=True, color=SUBTITLE_COLOUR)
+    for block in page.blocks:
+        _block(ws, block)
+    if page.freeze:
+        ws.freeze_panes = ws.cell(page.freeze, 1)
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: one page wide, as many long as needed
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = f"{top}:{top}"
-    side = content.SIDE_COLUMN
-    for c, text in enumerate(content.side_header, start=side):
-        head = ws.cell(top, c, text)
+    if page.print_rows:
+        ws.print_title_rows = f"{page.print_rows[0]}:{page.print_rows[1]}"
+    for chart in page.charts:
+        _chart(ws, page, chart)
+
+
+def _solid(rgb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", fgColor="FF" + rgb)
+
+
+def _block(ws: Worksheet, block: Block) -> None:
+    bold, link_font, header_fill = Font(bold=True), Font(color=LINK_COLOUR, underline="single"), _solid(HEADER_FILL)
+    if block.caption:
+        ws.cell(block.top - 1, block.left, block.caption).font = bold
+    for c, text in enumerate(block.header):
+        head = ws.cell(block.top, block.left + c, text)
         head.font, head.fill = bold, header_fill
-    for r, row in enumerate(content.side_rows, start=top + 1):
-        for c, value in enumerate(row, start=side):
-            _put(ws, r, c, value, link_font)
-    if content.legend:
-        first = top + len(content.side_rows) + 2
-        ws.cell(first, side, content.legend_title).font = bold
-        for r, (text, rgb) in enumerate(content.legend, start=first + 1):
-            ws.cell(r, side).fill = PatternFill(fill_type="solid", fgColor="FF" + rgb)
-            ws.cell(r, side + 1, text)
+        head.alignment = Alignment(wrap_text=True)
+    first = block.first_row
+    for r, row in enumerate(block.rows):
+        for c, value in enumerate(row):
+            target = _put(ws, first + r, block.left + c, value, link_font)
+            if (number := block.formats.get(c)) is not None:
+                target.number_format = NUMBER_FORMATS[number]
+    for (r, c), rgb in block.fills.items():
+        ws.cell(first + r, block.left + c).fill = _solid(rgb)
+    last = first + len(block.rows) - 1
+    if block.filter and block.header:
+        right = column_letter(block.left + len(block.header) - 1)
+        ws.auto_filter.ref = f"{column_letter(block.left)}{block.top}:{right}{max(last, block.top)}"
+    if block.target is not None and block.rows:
+        low, mid, high = SCALE_COLOURS
+        for c in block.scaled:
+            letter = column_letter(block.left + c)
+            cells = f"{letter}{first}:{letter}{last}"
+            ws.conditional_formatting.add(
+                cells,
+                ColorScaleRule(
+                    start_type="num",
+                    start_value=max(0.0, block.target - SCALE_SPAN),
+                    start_color=low,
+                    mid_type="num",
+                    mid_value=block.target,
+                    mid_color=mid,
+                    end_type="num",
+                    end_value=100,
+                    end_color=high,
+                ),
+            )
+            ws.conditional_formatting.add(
+                cells,
+                CellIsRule(
+                    operator="lessThan", formula=[str(block.target)], font=Font(color=BELOW_TARGET_FONT, bold=True)
+                ),
+            )
 
 
-def _put(ws: Worksheet, r: int, c: int, value: object, link_font: Font) -> None:
+def _chart(ws: Worksheet, page: Page, spec: Chart) -> None:
+    block = page.blocks[spec.block]
+    if spec.count < 1:
+        return
+    first, last = block.first_row, block.first_row + spec.count - 1
+    categories = Reference(ws, min_col=block.left + spec.categories, min_row=first, max_row=last)
+    chart = BarChart()
+    chart.type, chart.title, chart.y_axis.title = "col", spec.title, spec.y_title or None
+    for column in spec.values:
+        chart.add_data(
+            Reference(ws, min_col=block.left + column, min_row=block.top, max_row=last), titles_from_data=True
+        )
+    chart.set_categories(categories)
+    chart.dataLabels = DataLabelList(showVal=True)
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, spec.y_max
+    chart.y_axis.delete = chart.x_axis.delete = False  # openpyxl hides axes unless told
+    chart.legend.position = "b"
+    if spec.line is not None:
+        line = LineChart()
+        line.add_data(
+            Reference(ws, min_col=block.left + spec.line, min_row=block.top, max_row=last), titles_from_data=True
+        )
+        line.set_categories(categories)
+        line.series[0].graphicalProperties.line.solidFill = BELOW_TARGET_FONT
+        line.series[0].graphicalProperties.line.dashStyle = "dash"
+        chart += line
+    chart.width, chart.height = 15, 8
+    ws.add_chart(chart, f"{column_letter(spec.anchor[1])}{spec.anchor[0]}")
+
+
+def _put(ws: Worksheet, r: int, c: int, value: object, link_font: Font) -> Cell:
     if isinstance(value, Link):
         target = ws.cell(r, c, value.text)
         target.hyperlink = Hyperlink(ref=target.coordinate, location=value.location)
         target.font = link_font
-        return
+        return target
     target = ws.cell(r, c, value)
     if is_formula_like(value):
         target.data_type = "s"  # user text such as "=1+1" stays text, never a formula
+    return target

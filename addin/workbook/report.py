@@ -12,9 +12,22 @@ from datetime import datetime
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from addin.layout import MARK_FILLS, Link, SheetContent
+from addin.layout import (
+    BELOW_TARGET_FONT,
+    HEADER_FILL,
+    LINK_COLOUR,
+    NUMBER_FORMATS,
+    SCALE_COLOURS,
+    SCALE_SPAN,
+    SUBTITLE_COLOUR,
+    Block,
+    Chart,
+    Link,
+    Page,
+)
 from addin.workbook.files import atomic_target
 
 MAX_URLS = 65_530
@@ -33,46 +46,126 @@ def link_prefix(report: Path, original: Path | None) -> str:
 
 
 class _Formats:
+    """XlsxWriter formats made once per workbook, by (font, fill, number format)."""
+
     def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.cache: dict[tuple[object, ...], Format] = {}
         self.title = book.add_format({"bold": True, "font_size": 14})
-        self.subtitle = book.add_format({"italic": True, "font_color": "#595959"})
-        self.header = book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
-        self.link = book.add_format({"font_color": "#0563C1", "underline": 1})
-        self.text = book.add_format({})
-        self.severity = {str(level): book.add_format({"bg_color": "#" + rgb}) for level, rgb in MARK_FILLS.items()}
+        self.subtitle = book.add_format({"italic": True, "font_color": "#" + SUBTITLE_COLOUR})
+        self.header = book.add_format({"bold": True, "bg_color": "#" + HEADER_FILL, "border": 1, "text_wrap": True})
+        self.caption = book.add_format({"bold": True})
+        self.below = book.add_format({"font_color": "#" + BELOW_TARGET_FONT, "bold": True})
+
+    def get(self, fill: str | None = None, number: str | None = None, link: bool = False) -> Format:
+        key = (fill, number, link)
+        if key not in self.cache:
+            spec: dict[str, object] = {}
+            if fill:
+                spec["bg_color"] = "#" + fill
+            if number:
+                spec["num_format"] = NUMBER_FORMATS[number]
+            if link:
+                spec.update(font_color="#" + LINK_COLOUR, underline=1)
+            self.cache[key] = self.book.add_format(spec)
+        return self.cache[key]
 
 
-def render(ws: Worksheet, fmt: _Formats, content: SheetContent, prefix: str) -> None:
-    """Write one `SheetContent`; every value is written as what it is, text never as a formula."""
-    for column, width in enumerate(content.widths):
+def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, prefix: str) -> None:
+    """Write one `Page`; every value is written as what it is, text never as a formula."""
+    for column, width in enumerate(page.widths):
         ws.set_column(column, column, width)
-    ws.write_string(0, 0, content.title, fmt.title)
-    ws.write_string(1, 0, content.subtitle, fmt.subtitle)
-    top = content.HEADER_ROW - 1
-    ws.write_row(top, 0, content.header, fmt.header)
-    links = 0
-    for r, row in enumerate(content.rows, start=top + 1):
-        for c, value in enumerate(row):
-            if isinstance(value, Link):
-                links += 1
-                _write_link(ws, r, c, value, prefix, fmt.link, links > MAX_URLS)
-            elif isinstance(value, str):
-                ws.write_string(r, c, value, fmt.text)
-            elif value is not None:
-                ws.write(r, c, value)
-        severity = content.severities[r - top - 1]
-        if severity in fmt.severity:
-            ws.write_string(r, 0, str(row[0]), fmt.severity[severity])
-    ws.autofilter(top, 0, top + len(content.rows), len(content.header) - 1)
-    ws.freeze_panes(top + 1, 0)
+    ws.write_string(0, 0, page.title, fmt.title)
+    ws.write_string(1, 0, page.subtitle, fmt.subtitle)
+    links = [0]
+    for block in page.blocks:
+        _block(ws, fmt, block, prefix, links)
+    if page.freeze:
+        ws.freeze_panes(page.freeze - 1, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)  # printed: one page wide, as many long as needed
-    ws.repeat_rows(top)
-    side = content.SIDE_COLUMN - 1
-    if content.side_header:
-        ws.write_row(top, side, content.side_header, fmt.header)
-        for r, row in enumerate(content.side_rows, start=top + 1):
-            ws.write_row(r, side, row)
+    if page.print_rows:
+        ws.repeat_rows(page.print_rows[0] - 1, page.print_rows[1] - 1)
+    for chart in page.charts:
+        _chart(book, ws, page, chart)
+
+
+def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[int]) -> None:
+    left = block.left - 1
+    if block.caption:
+        ws.write_string(block.top - 2, left, block.caption, fmt.caption)
+    if block.header:
+        ws.write_row(block.top - 1, left, block.header, fmt.header)
+    first = block.first_row - 1
+    for r, row in enumerate(block.rows):
+        for c, value in enumerate(row):
+            style = fmt.get(block.fills.get((r, c)), block.formats.get(c))
+            if isinstance(value, Link):
+                links[0] += 1
+                _write_link(ws, first + r, left + c, value, prefix, fmt.get(link=True), links[0] > MAX_URLS)
+            elif isinstance(value, str):
+                ws.write_string(first + r, left + c, value, style)
+            elif value is None:
+                ws.write_blank(first + r, left + c, None, style)
+            else:
+                ws.write(first + r, left + c, value, style)
+    last = first + len(block.rows) - 1
+    if block.filter and block.header:
+        ws.autofilter(block.top - 1, left, max(last, block.top - 1), left + len(block.header) - 1)
+    if block.target is not None and block.rows:
+        for c in block.scaled:
+            ws.conditional_format(first, left + c, last, left + c, _colour_scale(block.target))
+            ws.conditional_format(
+                first,
+                left + c,
+                last,
+                left + c,
+                {"type": "cell", "criteria": "<", "value": block.target, "format": fmt.below},
+            )
+
+
+def _colour_scale(target: float) -> dict[str, object]:
+    low, mid, high = SCALE_COLOURS
+    return {
+        "type": "3_color_scale",
+        "min_type": "num",
+        "min_value": max(0.0, target - SCALE_SPAN),
+        "mid_type": "num",
+        "mid_value": target,
+        "max_type": "num",
+        "max_value": 100,
+        "min_color": "#" + low,
+        "mid_color": "#" + mid,
+        "max_color": "#" + high,
+    }
+
+
+def _chart(book: xlsxwriter.Workbook, ws: Worksheet, page: Page, spec: Chart) -> None:
+    block = page.blocks[spec.block]
+    if spec.count < 1:
+        return
+    first, last, left = block.first_row - 1, block.first_row - 2 + spec.count, block.left - 1
+    name = ws.get_name()
+
+    def series(column: int) -> dict[str, object]:
+        return {
+            "name": [name, block.top - 1, left + column],
+            "categories": [name, first, left + spec.categories, last, left + spec.categories],
+            "values": [name, first, left + column, last, left + column],
+        }
+
+    chart = book.add_chart({"type": "column"})
+    for column in spec.values:
+        chart.add_series({**series(column), "data_labels": {"value": True, "num_format": NUMBER_FORMATS["score"]}})
+    if spec.line is not None:
+        line = book.add_chart({"type": "line"})
+        line.add_series({**series(spec.line), "line": {"color": "#" + BELOW_TARGET_FONT, "dash_type": "dash"}})
+        chart.combine(line)
+    chart.set_title({"name": spec.title})
+    chart.set_y_axis({"min": 0, "max": spec.y_max, "name": spec.y_title})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 560, "height": 300})
+    ws.insert_chart(spec.anchor[0] - 1, spec.anchor[1] - 1, chart)
 
 
 def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: object, as_formula: bool) -> None:
@@ -86,7 +179,7 @@ def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: o
         ws.write_url(r, c, f"internal:{link.location}", style, link.text)
 
 
-def write_report(path: Path, contents: list[SheetContent], original: Path | None) -> Path:
+def write_report(path: Path, contents: list[Page], original: Path | None) -> Path:
     """Write the results workbook atomically; `original` is where the links point."""
     with atomic_target(path) as temporary:
         book = xlsxwriter.Workbook(
@@ -96,6 +189,6 @@ def write_report(path: Path, contents: list[SheetContent], original: Path | None
         fmt = _Formats(book)
         prefix = link_prefix(path, original)
         for content in contents:
-            render(book.add_worksheet(content.name), fmt, content, prefix)
+            render(book, book.add_worksheet(content.name), fmt, content, prefix)
         book.close()
     return path
