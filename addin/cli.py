@@ -10,14 +10,16 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import click
 
 from addin import __version__
-from addin.pipeline import FileResult, Options, planned_output, validate_file
-from addin.settings import ConfigError
+from addin.pipeline import FileResult, Options, planned_output, process_file
+from addin.scoring import as_dict, shown
+from addin.settings import CUT_FIELDS, ConfigError, cut_fields
 from addin.values import Bad, parse_date
 from addin.workbook.files import expand
 from addin.workbook.reader import FileError
@@ -60,13 +62,36 @@ def check_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def score_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that compute satisfaction scores."""
+    f = click.option(
+        "--target",
+        type=click.FloatRange(0, 100),
+        help="Target score on the 100 scale (default: the Settings' score.target, else 80).",
+    )(f)
+    return click.option(
+        "--by",
+        help=f"Also group by these fields, comma-separated: {', '.join(CUT_FIELDS)} (region always).",
+    )(f)
+
+
+def parse_by(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    try:
+        return cut_fields(text.split(","))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--by") from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="complaints")
 def cli() -> None:
     """Complaint Desk: check complaint logs and satisfaction surveys kept in Excel."""
 
 
-def _run_validation(
+def _run(
+    jobs: tuple[str, ...],
     paths: tuple[str, ...],
     out: Path | None,
     annotate: bool,
@@ -75,13 +100,24 @@ def _run_validation(
     as_of: str | None,
     lang: str | None,
     config: Path | None,
+    by: str | None = None,
+    target: float | None = None,
 ) -> None:
     if annotate and in_place:
         raise click.UsageError("--annotate and --in-place exclude each other")
     if in_place and out is not None:
         raise click.UsageError("--out has no use with --in-place (the input itself is changed)")
     mode = "in-place" if in_place else "annotate" if annotate else "report"
-    options = Options(as_of=parse_as_of(as_of), mode=mode, out=out, lang=lang, config=config)
+    options = Options(
+        as_of=parse_as_of(as_of),
+        mode=mode,
+        out=out,
+        lang=lang,
+        config=config,
+        jobs=jobs,
+        by=parse_by(by),
+        target=None if target is None else Fraction(str(target)),
+    )
     if config is not None and not config.is_file():
         raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
     files = expand(list(paths))
@@ -108,7 +144,7 @@ def _run_validation(
                 click.echo(f"{path}: {reason}", err=True)
                 continue
             try:
-                results.append(validate_file(path, options))
+                results.append(process_file(path, options))
                 written[target] = path
             except FileError as exc:
                 failures.append((path, str(exc)))
@@ -116,46 +152,58 @@ def _run_validation(
             except ConfigError as exc:
                 raise click.UsageError(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(_json(results, failures), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_json(results, failures, jobs), ensure_ascii=False, indent=2))
     else:
         for result in results:
-            click.echo(_line(result))
+            click.echo(_line(result, jobs))
     for result in results:
         for note in result.notes:
             click.echo(f"{result.path}: note: {note}", err=True)
     if failures:
         sys.exit(EXIT_FILES)
-    sys.exit(EXIT_ERRORS if any(r.outcome.report.errors for r in results) else EXIT_OK)
+    validated = "validate" in jobs
+    sys.exit(EXIT_ERRORS if validated and any(r.outcome.report.errors for r in results) else EXIT_OK)
 
 
-def _line(result: FileResult) -> str:
-    report = result.outcome.report
+def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
+    report, scores = result.outcome.report, result.scores
+    parts = [f"{report.errors} errors, {report.warnings} warnings"] if "validate" in jobs else []
+    if scores is not None:
+        company = next(g for g in scores.groups if not g.keys)
+        overall = "—" if company.overall is None else f"{shown(company.overall):.1f}"
+        regions = sum(1 for g in scores.level(company=False, with_by=False) if g.keys[0][1] is not None)
+        parts.append(f"overall {overall} (target {shown(scores.target):g}), {regions} regions")
     outputs = ", ".join(str(p) for p in result.outputs.values())
-    return f"{result.path}: {report.errors} errors, {report.warnings} warnings -> {outputs}"
+    return f"{result.path}: {'; '.join(parts)} -> {outputs}"
 
 
-def _json(results: list[FileResult], failures: list[tuple[Path, str]]) -> dict[str, object]:
+def _json(results: list[FileResult], failures: list[tuple[Path, str]], jobs: tuple[str, ...]) -> dict[str, object]:
     files: list[dict[str, object]] = []
     for r in results:
-        report, log, survey = r.outcome.report, r.outcome.log, r.outcome.survey
-        files.append(
-            {
-                "path": str(r.path),
-                "lang": report.lang,
-                "errors": report.errors,
-                "warnings": report.warnings,
-                "problems": [p.as_dict(report.lang) for p in report.sorted()],
-                "counts": report.counts(),
-                "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": log.row_count},
-                "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": survey.row_count}
-                if survey
-                else None,
-                "outputs": {k: str(v) for k, v in r.outputs.items()},
-                "notes": r.notes,
-            }
-        )
+        entry: dict[str, object] = {"path": str(r.path), "lang": r.outcome.lang}
+        if "validate" in jobs:
+            entry |= _validation_json(r)
+        if "score" in jobs:
+            entry |= {"groups": [], "drivers": []} if r.scores is None else as_dict(r.scores)
+        entry["outputs"] = {k: str(v) for k, v in r.outputs.items()}
+        entry["notes"] = r.notes
+        files.append(entry)
     files += [{"path": str(path), "error": reason} for path, reason in failures]
     return {"files": files}
+
+
+def _validation_json(r: FileResult) -> dict[str, object]:
+    report, log, survey = r.outcome.report, r.outcome.log, r.outcome.survey
+    return {
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "problems": [p.as_dict(report.lang) for p in report.sorted()],
+        "counts": report.counts(),
+        "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": log.row_count},
+        "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": survey.row_count}
+        if survey
+        else None,
+    }
 
 
 @cli.command()
@@ -165,14 +213,27 @@ def validate(paths: tuple[str, ...], **options: Any) -> None:
 
     PATHS are workbooks, folders (every .xlsx/.xlsm inside) or glob patterns.
     """
-    _run_validation(paths, **options)
+    _run(("validate",), paths, **options)
 
 
 @cli.command()
 @check_options
+@score_options
+def score(paths: tuple[str, ...], **options: Any) -> None:
+    """Satisfaction scores per dimension and region: grades, CSAT, rank, gap to target, key drivers.
+
+    Invalid ratings are left out (see 'complaints validate'). Exit 0 when every file was
+    scored, 3 when some file has no usable survey.
+    """
+    _run(("score",), paths, **options)
+
+
+@cli.command()
+@check_options
+@score_options
 def run(paths: tuple[str, ...], **options: Any) -> None:
-    """The whole daily job on each workbook (for now: validation)."""
-    _run_validation(paths, **options)
+    """The whole daily job on each workbook: validation and satisfaction scores."""
+    _run(("validate", "score"), paths, **options)
 
 
 @cli.command()

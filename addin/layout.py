@@ -117,6 +117,7 @@ class Page:
     widths: list[int] = field(default_factory=list)
     freeze: int | None = None
     print_rows: tuple[int, int] | None = None  # rows repeated on each printed page
+    fit_width: bool = True  # printed one page wide
 
 
 # Number formats by name, shared by every writer.
@@ -133,6 +134,7 @@ BELOW_TARGET_FONT = "9C0006"
 SCALE_COLOURS = ("F8696B", "FFEB84", "63BE7B")
 SCALE_SPAN = 20
 HEADER_FILL = "D9E1F2"
+HEADER_HEIGHT = 30  # points: room for a header wrapped on two lines
 SUBTITLE_COLOUR = "595959"
 LINK_COLOUR = "0563C1"
 

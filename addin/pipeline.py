@@ -1,7 +1,8 @@
 """One workbook through the whole job: read, check, write the report or annotate.
 
 This is the file-based front end's glue (openpyxl and XlsxWriter behind it); the CLI only
-turns options into `Options` and prints `FileResult`s. Modes:
+turns options into `Options` and prints `FileResult`s. Jobs: `validate` (the Validation
+sheet and marks) and `score` (the Scores sheet); `complaints run` does all of them. Modes:
 * `report` (default): `<out>/<stem>.report.xlsx`, the input is only read;
 * `annotate`: a marked copy `<out>/<stem>.annotated<suffix>`;
 * `in-place`: the input itself, after a backup `<stem>.bak<suffix>`, replaced atomically.
@@ -11,12 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
 
 from addin.layout import Page, validation_content
-from addin.schema import VALIDATION_SHEET, Field
+from addin.schema import SCORES_SHEET, VALIDATION_SHEET, Field
+from addin.scores_page import scores_content
+from addin.scoring import ScoreError, Scores, score_survey
 from addin.validate import NoLogFound, Outcome, check_workbook
 from addin.workbook import annotate as owned
 from addin.workbook.files import atomic_target, keep_backup, output_path
@@ -25,6 +29,7 @@ from addin.workbook.report import write_report
 from addin.workbook.safety import unsafe_parts
 
 MODES = ("report", "annotate", "in-place")
+JOBS = ("validate", "score")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Options:
     out: Path | None = None
     lang: str | None = None
     config: Path | None = None
+    jobs: tuple[str, ...] = ("validate",)
+    by: tuple[str, ...] | None = None  # None: the Settings' score.by
+    target: Fraction | None = None  # None: the Settings' score.target
 
 
 @dataclass
@@ -42,6 +50,7 @@ class FileResult:
     outcome: Outcome
     outputs: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    scores: Scores | None = None
 
 
 def planned_output(path: Path, options: Options) -> Path:
@@ -53,8 +62,8 @@ def planned_output(path: Path, options: Options) -> Path:
     return path
 
 
-def validate_file(path: Path, options: Options) -> FileResult:
-    """Check one workbook and write its outputs; `FileError` when it cannot be processed."""
+def process_file(path: Path, options: Options) -> FileResult:
+    """Run the jobs on one workbook and write its outputs; `FileError` when it cannot be processed."""
     loaded = load(path)
     if options.mode != "report":
         _refuse_unsafe(path, options)
@@ -73,15 +82,48 @@ def validate_file(path: Path, options: Options) -> FileResult:
     for table in (outcome.log, outcome.survey):
         if table is not None:
             table.drop_cells()
-    result = FileResult(path, outcome, notes=list(outcome.report.notes))
+    result = FileResult(path, outcome, notes=list(outcome.report.notes) if "validate" in options.jobs else [])
+    if "score" in options.jobs:
+        _score(outcome, options, result)
     fields = {f.key: f for f in outcome.log.fields + (outcome.survey.fields if outcome.survey else ())}
     if options.mode == "report":
         target = planned_output(path, options)
-        content = validation_content(outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=False)
-        result.outputs["report"] = write_report(target, [content], original=path)
+        pages = []
+        if "validate" in options.jobs:
+            pages.append(
+                validation_content(outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=False)
+            )
+        if result.scores is not None:
+            pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))
+        result.outputs["report"] = write_report(target, pages, original=path)
     else:
         _annotate(path, options, outcome, fields, result)
     return result
+
+
+def _score(outcome: Outcome, options: Options, result: FileResult) -> None:
+    """Scores for `result`; without a usable survey the file fails for `score` and gets a note in `run`."""
+    try:
+        result.scores = score_survey(outcome.survey_values, outcome.settings, by=options.by, target=options.target)
+    except ScoreError as exc:
+        if "validate" not in options.jobs:
+            raise FileError(str(exc)) from None
+        result.notes.append(f"no scores: {exc}")
+        return
+    if "validate" not in options.jobs and outcome.survey is not None:
+        dimensions = {d.key for d in outcome.settings.dimensions}
+        bad = sum(1 for p in outcome.report.problems if p.sheet == outcome.survey.sheet and p.field in dimensions)
+        if bad:
+            result.notes.append(f"{bad} invalid ratings were left out of the scores; 'complaints validate' lists them")
+
+
+def _owned_page(
+    wb: openpyxl.Workbook, role: str, wanted: str, result: FileResult
+) -> openpyxl.worksheet.worksheet.Worksheet:
+    ws, note = owned.new_owned_sheet(wb, role, wanted)
+    if note:
+        result.notes.append(note)
+    return ws
 
 
 def _refuse_unsafe(path: Path, options: Options) -> None:
@@ -96,20 +138,28 @@ def _refuse_unsafe(path: Path, options: Options) -> None:
 
 
 def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, Field], result: FileResult) -> None:
-    lang = outcome.report.lang
+    lang = outcome.lang
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
-    owned.remove_marks(wb)
-    ws, note = owned.new_owned_sheet(wb, "validation", VALIDATION_SHEET[lang])
-    if note:
-        result.notes.append(note)
-    content: Page = validation_content(
-        outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=True, sheet_name=ws.title
-    )
-    owned.render(ws, content)
-    owned.apply_marks(wb, owned.marks_from(outcome.report.problems, lang))
-    wb.active = wb.sheetnames.index(ws.title)
-    for sheet in wb.worksheets:
-        sheet.sheet_view.tabSelected = sheet is ws
+    shown = None
+    if "validate" in options.jobs:
+        owned.remove_marks(wb)
+        ws = _owned_page(wb, "validation", VALIDATION_SHEET[lang], result)
+        page: Page = validation_content(
+            outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=True, sheet_name=ws.title
+        )
+        owned.render(ws, page)
+        owned.apply_marks(wb, owned.marks_from(outcome.report.problems, lang))
+        shown = ws
+    if result.scores is not None:
+        ws = _owned_page(wb, "scores", SCORES_SHEET[lang], result)
+        owned.render(
+            ws, scores_content(result.scores, name=path.name, as_of=options.as_of, lang=lang, sheet_name=ws.title)
+        )
+        shown = shown or ws
+    if shown is not None:
+        wb.active = wb.sheetnames.index(shown.title)
+        for sheet in wb.worksheets:
+            sheet.sheet_view.tabSelected = sheet is shown
     if options.mode == "in-place":
         result.outputs["backup"] = keep_backup(path)
         target = path

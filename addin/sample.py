@@ -231,8 +231,9 @@ def _survey(rng: random.Random, rows: int, lang: str) -> list[dict[str, object]]
             "business_type": rng.choice(["住宅", "商业"] if lang == "zh" else ["Housing", "Retail"]),
             "customer_type": rng.choice(["业主", "租户"] if lang == "zh" else ["Owner", "Tenant"]),
         }
+        mood = rng.gauss(0, 0.9)  # one customer's general satisfaction, shared by their answers
         for d in DEFAULT_DIMENSIONS:
-            rating = round(rng.gauss(8.3 - bias, 1.2))
+            rating = round(8.3 - bias + mood + rng.gauss(0, 0.8))
             record[d.key] = None if rng.random() < 0.04 else max(1, min(10, rating))
         records.append(record)
     records[0]["timeliness"] = 11

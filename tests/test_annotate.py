@@ -14,7 +14,7 @@ import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from addin.pipeline import FileError, Options, validate_file
+from addin.pipeline import FileError, Options, process_file
 from addin.workbook.safety import unsafe_parts
 from tests.builders import AS_OF, complaint, log_grid, standard_workbook, write_workbook
 
@@ -30,7 +30,7 @@ def bad_workbook(path: Path) -> Path:
 
 
 def annotate(path: Path, mode: str = "annotate", out: Path | None = None):  # type: ignore[no-untyped-def]
-    return validate_file(path, Options(as_of=AS_OF, mode=mode, out=out))
+    return process_file(path, Options(as_of=AS_OF, mode=mode, out=out))
 
 
 def test_annotated_copy_has_sheet_marks_notes_and_legend(tmp_path: Path) -> None:
@@ -114,7 +114,7 @@ def test_a_users_sheet_named_validation_is_never_touched(tmp_path: Path) -> None
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     source = standard_workbook(tmp_path / "log.xlsx", [complaint(1, category='=HYPERLINK("http://x","y")')])
-    report = validate_file(source, Options(as_of=AS_OF)).outputs["report"]
+    report = process_file(source, Options(as_of=AS_OF)).outputs["report"]
     copy = annotate(source).outputs["annotated"]
     for path in (report, copy):
         sheet = openpyxl.load_workbook(path)["Validation"]
@@ -126,7 +126,7 @@ def test_report_path_links_to_the_original_and_never_touches_it(tmp_path: Path) 
     source = bad_workbook(tmp_path / "in" / "log.xlsx") if (tmp_path / "in").mkdir() is None else None
     assert source is not None
     before = digest(source)
-    report = validate_file(source, Options(as_of=AS_OF, out=tmp_path / "out")).outputs["report"]
+    report = process_file(source, Options(as_of=AS_OF, out=tmp_path / "out")).outputs["report"]
     assert digest(source) == before
     assert report == tmp_path / "out" / "log.report.xlsx"
     sheet = openpyxl.load_workbook(report)["Validation"]
@@ -186,7 +186,7 @@ def test_refuses_what_openpyxl_would_drop_but_the_report_still_works(tmp_path: P
             annotate(source, mode)
     assert digest(source) == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == ["log.xlsx"]
-    assert validate_file(source, Options(as_of=AS_OF)).outputs["report"].exists()
+    assert process_file(source, Options(as_of=AS_OF)).outputs["report"].exists()
 
 
 def _with_parts(source: Path, target: Path, parts: dict[str, bytes], rels: bytes = b"") -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from addin.pipeline import Options, validate_file
+from addin.pipeline import Options, process_file
 
 DATA = Path(__file__).parent / "data" / "cfpb_2011-2015_sample.csv.gz"
 SHARED = Path(__file__).parents[2] / "shared" / "datasets" / "cfpb"
@@ -137,7 +137,7 @@ def test_9k_real_complaints(tmp_path: Path) -> None:
     products = Counter(r["Product"] for r in rows)
     categories = [p for p, n in products.items() if n > 10]  # the rare products are "unknown"
     path = write_workbook(tmp_path / "cfpb.xlsx", rows, categories)
-    result = validate_file(path, Options(as_of=AS_OF, out=tmp_path))
+    result = process_file(path, Options(as_of=AS_OF, out=tmp_path))
     report = result.outcome.report
     assert result.outcome.log.row_count == 9224
     assert report.counts() == dict(expected_counts(rows, categories))
@@ -152,7 +152,7 @@ def test_us_dates_in_the_2014_extract_are_reported_not_guessed(tmp_path: Path) -
         pytest.skip(f"{source} is not here (the shared datasets are not part of this repository)")
     rows = read_csv(source.read_text(encoding="utf-8"), "classic")
     categories = sorted({r["Product"] for r in rows})
-    result = validate_file(write_workbook(tmp_path / "cfpb14.xlsx", rows, categories), Options(as_of=AS_OF))
+    result = process_file(write_workbook(tmp_path / "cfpb14.xlsx", rows, categories), Options(as_of=AS_OF))
     counts = result.outcome.report.counts()
     assert counts == dict(expected_counts(rows, categories))
     assert counts["ambiguous-date"] > 1000  # 11/03/2014 could be 3 November or 11 March

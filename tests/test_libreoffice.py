@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.pipeline import Options, validate_file
+from addin.pipeline import Options, process_file
 from tests.builders import AS_OF, complaint, standard_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -48,8 +48,8 @@ def test_report_and_annotated_copy_open_in_libreoffice(tmp_path: Path) -> None:
     source = standard_workbook(
         tmp_path / "log.xlsx", [complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")]
     )
-    report = validate_file(source, Options(as_of=AS_OF)).outputs["report"]
-    copy = validate_file(source, Options(as_of=AS_OF, mode="annotate")).outputs["annotated"]
+    report = process_file(source, Options(as_of=AS_OF)).outputs["report"]
+    copy = process_file(source, Options(as_of=AS_OF, mode="annotate")).outputs["annotated"]
 
     sheet = openpyxl.load_workbook(resave(report, tmp_path / "lo-report"))["Validation"]
     assert [sheet.cell(r, 2).value for r in (5, 6)] == ["unknown-category", "open-with-resolved-time"]

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from addin.cli import parse_as_of
-from addin.pipeline import Options, validate_file
+from addin.pipeline import Options, process_file
 from addin.sample import SAMPLE_AS_OF, write_sample
 
 WORKBOOKS = Path(__file__).parents[1] / "workbooks"
@@ -56,7 +56,7 @@ def test_committed_samples_are_up_to_date(tmp_path: Path, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_planted_problems_are_found_and_nothing_else(tmp_path: Path, lang: str) -> None:
-    result = validate_file(COMMITTED[lang], Options(as_of=parse_as_of(SAMPLE_AS_OF), out=tmp_path))
+    result = process_file(COMMITTED[lang], Options(as_of=parse_as_of(SAMPLE_AS_OF), out=tmp_path))
     found = {(p.code, p.cell) for p in result.outcome.report.problems}
     assert found == {(code, cell.format(**SHEETS[lang])) for code, cell in PLANTED}
     assert (result.outcome.report.errors, result.outcome.report.warnings) == (22, 2)

@@ -31,6 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from addin.layout import (
     BELOW_TARGET_FONT,
     HEADER_FILL,
+    HEADER_HEIGHT,
     LINK_COLOUR,
     MARK_AUTHOR,
     MARK_FILLS,
@@ -209,8 +210,9 @@ def render(ws: Worksheet, page: Page) -> None:
     if page.freeze:
         ws.freeze_panes = ws.cell(page.freeze, 1)
     ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: one page wide, as many long as needed
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    if page.fit_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: one page wide, as many long as needed
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     if page.print_rows:
         ws.print_title_rows = f"{page.print_rows[0]}:{page.print_rows[1]}"
     for chart in page.charts:
@@ -229,6 +231,8 @@ def _block(ws: Worksheet, block: Block) -> None:
         head = ws.cell(block.top, block.left + c, text)
         head.font, head.fill = bold, header_fill
         head.alignment = Alignment(wrap_text=True)
+    if block.header:
+        ws.row_dimensions[block.top].height = HEADER_HEIGHT
     first = block.first_row
     for r, row in enumerate(block.rows):
         for c, value in enumerate(row):
@@ -281,8 +285,9 @@ def _chart(ws: Worksheet, page: Page, spec: Chart) -> None:
             Reference(ws, min_col=block.left + column, min_row=block.top, max_row=last), titles_from_data=True
         )
     chart.set_categories(categories)
-    chart.dataLabels = DataLabelList(showVal=True)
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False)
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, spec.y_max
+    chart.y_axis.number_format = "0"
     chart.y_axis.delete = chart.x_axis.delete = False  # openpyxl hides axes unless told
     chart.legend.position = "b"
     if spec.line is not None:

@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from addin.layout import (
     BELOW_TARGET_FONT,
     HEADER_FILL,
+    HEADER_HEIGHT,
     LINK_COLOUR,
     NUMBER_FORMATS,
     SCALE_COLOURS,
@@ -83,7 +84,8 @@ def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, 
     if page.freeze:
         ws.freeze_panes(page.freeze - 1, 0)
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)  # printed: one page wide, as many long as needed
+    if page.fit_width:
+        ws.fit_to_pages(1, 0)  # printed: one page wide, as many long as needed
     if page.print_rows:
         ws.repeat_rows(page.print_rows[0] - 1, page.print_rows[1] - 1)
     for chart in page.charts:
@@ -96,6 +98,7 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
         ws.write_string(block.top - 2, left, block.caption, fmt.caption)
     if block.header:
         ws.write_row(block.top - 1, left, block.header, fmt.header)
+        ws.set_row(block.top - 1, HEADER_HEIGHT)
     first = block.first_row - 1
     for r, row in enumerate(block.rows):
         for c, value in enumerate(row):
