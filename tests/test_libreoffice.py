@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from addin.pipeline import Options, process_file
-from tests.builders import AS_OF, complaint, standard_workbook
+from tests.builders import AS_OF, complaint, response, standard_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -61,3 +62,18 @@ def test_report_and_annotated_copy_open_in_libreoffice(tmp_path: Path) -> None:
     assert log["E5"].value == "Widgets" and log["E5"].fill.fgColor.rgb.endswith("FFC7CE")
     assert log["E5"].comment is not None and "unknown-category" in log["E5"].comment.text
     assert log["H6"].fill.fgColor.rgb.endswith("FFEB9C")
+
+
+@pytest.mark.parametrize("mode", ["report", "annotate"])
+def test_scores_sheet_and_its_charts_survive_libreoffice(tmp_path: Path, mode: str) -> None:
+    responses = [response(n, region=("East", "West")[n % 2], timeliness=6 + n % 4) for n in range(1, 41)]
+    source = standard_workbook(tmp_path / "log.xlsx", responses=responses)
+    result = process_file(source, Options(as_of=AS_OF, mode=mode, jobs=("score",)))
+    resaved = resave(result.outputs["report" if mode == "report" else "annotated"], tmp_path / "lo")
+    with zipfile.ZipFile(resaved) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        titles = b"".join(z.read(n) for n in charts)
+    assert len(charts) == 2
+    assert b"Overall score by region" in titles and b"Score by dimension" in titles
+    sheet = openpyxl.load_workbook(resaved)["Scores"]
+    assert sheet["A22"].value in ("East", "West") and isinstance(sheet["H22"].value, int | float)

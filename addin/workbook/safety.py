@@ -7,13 +7,18 @@ report path never rewrites the input and is always allowed.
 
 Harmless losses, by decision: `xl/calcChain.xml` (Excel rebuilds it), printer settings
 blobs, the thumbnail picture, a VBA signature (any change to the file invalidates it).
+Parts reachable only from sheets the add-in owns (the charts of our Scores sheet) are not
+losses either: a re-run deletes and rebuilds those sheets.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from addin.workbook.reader import book_facts, sheet_parts
 
 _KEPT = [
     r"\[Content_Types\]\.xml",
@@ -79,9 +84,10 @@ def unsafe_parts(path: Path) -> list[str]:
     kept = re.compile("|".join(f"(?:{p})" for p in _KEPT + (_KEPT_WITH_VBA if keep_vba else [])) + "$")
     found: dict[str, None] = {}
     with zipfile.ZipFile(path) as archive:
+        ours = _owned_only_parts(archive)
         for info in archive.infolist():
             name = info.filename
-            if info.is_dir():
+            if info.is_dir() or name in ours:
                 continue
             if not kept.match(name):
                 found[_describe(name)] = None
@@ -96,6 +102,58 @@ def unsafe_parts(path: Path) -> list[str]:
         if b"2007/relationships/ui/extensibility" in rels:
             found["a ribbon linked with the 2007 (customUI14) relationship"] = None
     return list(found)
+
+
+def _related(archive: zipfile.ZipFile, part: str) -> set[str]:
+    """Parts that `part` links to through its relationships file (internal targets only)."""
+    folder = PurePosixPath(part).parent
+    rels = str(folder / "_rels" / (PurePosixPath(part).name + ".rels"))
+    if rels not in archive.NameToInfo:
+        return set()
+    linked = {rels}
+    for rel in ElementTree.fromstring(archive.read(rels)):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        resolved = target.lstrip("/") if target.startswith("/") else _normal(folder / target)
+        linked.add(resolved)
+    return linked
+
+
+def _normal(path: PurePosixPath) -> str:
+    parts: list[str] = []
+    for piece in path.parts:
+        if piece == "..":
+            parts.pop() if parts else None
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _reachable(archive: zipfile.ZipFile, roots: set[str]) -> set[str]:
+    seen, todo = set(), list(roots)
+    while todo:
+        part = todo.pop()
+        if part in seen:
+            continue
+        seen.add(part)
+        todo.extend(_related(archive, part) - seen)
+    return seen
+
+
+def _owned_only_parts(archive: zipfile.ZipFile) -> set[str]:
+    """Parts hanging off owned sheets (drawings, charts, their styles) and off no other sheet."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        parts = sheet_parts(archive, book)
+    except (KeyError, ElementTree.ParseError):
+        return set()
+    _, owned = book_facts(book)
+    ours = {part for name, part in parts.items() if name in owned}
+    if not ours:
+        return set()
+    theirs = _reachable(archive, set(parts.values()) - ours)
+    return (_reachable(archive, ours) - ours) - theirs - {"xl/workbook.xml"}
 
 
 def _tail(archive: zipfile.ZipFile, name: str) -> bytes:
