@@ -199,7 +199,7 @@ def _validation_json(r: FileResult) -> dict[str, object]:
         "warnings": report.warnings,
         "problems": [p.as_dict(report.lang) for p in report.sorted()],
         "counts": report.counts(),
-        "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": log.row_count},
+        "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": log.row_count} if log else None,
         "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": survey.row_count}
         if survey
         else None,

@@ -75,6 +75,7 @@ def process_file(path: Path, options: Options) -> FileResult:
             lang=options.lang,
             date1904=loaded.date1904,
             owned=loaded.owned,
+            need_log="validate" in options.jobs,
         )
     except NoLogFound as exc:
         raise FileError(str(exc)) from None
@@ -85,7 +86,7 @@ def process_file(path: Path, options: Options) -> FileResult:
     result = FileResult(path, outcome, notes=list(outcome.report.notes) if "validate" in options.jobs else [])
     if "score" in options.jobs:
         _score(outcome, options, result)
-    fields = {f.key: f for f in outcome.log.fields + (outcome.survey.fields if outcome.survey else ())}
+    fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
     if options.mode == "report":
         target = planned_output(path, options)
         pages = []

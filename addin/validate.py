@@ -304,9 +304,9 @@ class Outcome:
 
     report: Report
     settings: Settings
-    log: Table
+    log: Table | None
     survey: Table | None
-    log_values: Parsed
+    log_values: Parsed | None
     survey_values: Parsed | None = None
     lang: str = "en"
 
@@ -325,11 +325,13 @@ def check_workbook(
     date1904: bool = False,
     extra: Sequence[Entry] = (),
     owned: frozenset[str] = frozenset(),
+    need_log: bool = True,
 ) -> Outcome:
     """Locate the tables, apply the settings layers and run every check.
 
-    Raises `NoLogFound` when no sheet looks like a complaint log, and `ConfigError` for a
-    broken config file; every other finding is a problem in the report.
+    Raises `NoLogFound` when no sheet looks like a complaint log (with `need_log=False`, only
+    when there is neither a log nor a survey), and `ConfigError` for a broken config file;
+    every other finding is a problem in the report.
     """
     own = settings_sheet(sheets)
     skip = owned | ({own} if own else set())
@@ -337,22 +339,30 @@ def check_workbook(
     layers += [toml_entries(config)] if config else []
     settings, setting_problems = build_settings(*layers, extra)
     log = locate("complaint log", sheets, settings.log_fields(), settings.log_sheet, exclude=skip)
-    if isinstance(log, NotFound):
+    if isinstance(log, NotFound) and need_log:
         raise NoLogFound(log.message())
-    chosen = lang or (settings.lang if settings.lang != "auto" else log.lang)
-    ctx = Context.make(settings, as_of, chosen, date1904)
-    report = Report(lang=chosen)
-    report.extend(setting_problems)
-    log_checked = check_log(log, ctx)
-    report.extend(log_checked.problems)
+    found = log if isinstance(log, Table) else None
     survey = locate(
         "survey",
         sheets,
         settings.survey_fields(),
         settings.survey_sheet,
-        exclude=skip | {log.sheet},
+        exclude=skip | ({found.sheet} if found else set()),
     )
-    outcome = Outcome(report, settings, log, None, Parsed.of(log_checked), lang=chosen)
+    if found is None and isinstance(survey, NotFound):
+        raise NoLogFound(f"{log.message()}; {survey.message()}")  # type: ignore[union-attr]
+    first = found or survey
+    chosen = lang or (settings.lang if settings.lang != "auto" else first.lang)  # type: ignore[union-attr]
+    ctx = Context.make(settings, as_of, chosen, date1904)
+    report = Report(lang=chosen)
+    report.extend(setting_problems)
+    outcome = Outcome(report, settings, None, None, None, lang=chosen)
+    if found is None:
+        report.notes.append(log.message())  # type: ignore[union-attr]
+    else:
+        log_checked = check_log(found, ctx)
+        report.extend(log_checked.problems)
+        outcome.log, outcome.log_values = found, Parsed.of(log_checked)
     if isinstance(survey, NotFound):
         report.notes.append(survey.message())
     else:

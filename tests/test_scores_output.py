@@ -194,6 +194,15 @@ def test_run_on_a_workbook_without_survey_still_validates(tmp_path: Path) -> Non
     assert score.exit_code == 3 and "no survey sheet found" in score.stderr
 
 
+def test_a_survey_only_workbook_can_be_scored_but_not_run(tmp_path: Path) -> None:
+    source = write_workbook(tmp_path / "w.xlsx", {"Survey": survey_grid([response(1), response(2)])})
+    score = invoke("score", str(source), "--json", *AS_OF_ARGS)
+    assert score.exit_code == 0, score.output
+    assert json.loads(score.stdout)["files"][0]["groups"][0]["responses"] == 2
+    run = invoke("run", str(source), *AS_OF_ARGS)
+    assert run.exit_code == 3 and "no complaint log found" in run.stderr
+
+
 def test_chinese_workbook_gets_a_chinese_scores_sheet(tmp_path: Path) -> None:
     responses = [response(n, region="华东", surveyed_at=datetime(2026, 10, n)) for n in range(1, 4)]
     source = write_workbook(
