@@ -24,6 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from functools import reduce
+from itertools import compress, repeat
+from operator import add, mul, not_
 
 from addin.schema import CSAT_GRADES, GRADES, Field
 from addin.settings import Settings
@@ -32,6 +35,7 @@ from addin.validate import Parsed
 
 Key = tuple[tuple[str, str | None], ...]  # ((field, value), ...); value None = blank cell
 CONFIDENCE = 0.95
+STRIDE = 1024  # > any rating scale: a row is counted as group id x STRIDE + rating
 
 
 class ScoreError(Exception):
@@ -213,7 +217,9 @@ _PERIODS = {
 def _column(parsed: Parsed, key: str) -> list[str | None]:
     """Group values of one column: periods from the survey date, text folded for width and case."""
     if key in _PERIODS:
-        return [_PERIODS[key](m) for m in parsed.column("surveyed_at")]
+        dates = parsed.column("surveyed_at")
+        period = {m: _PERIODS[key](m) for m in set(dates)}
+        return list(map(period.__getitem__, dates))
     raw = parsed.column(key)
     spelling: dict[object, str | None] = {}
     first: dict[str, str] = {}
@@ -256,12 +262,21 @@ def score_survey(
         raise ScoreError("the survey has none of the rating columns " + ", ".join(d.en for d in settings.dimensions))
     fine = ("region", *dict.fromkeys(("quarter", *by)))  # finest grouping; every table sums from it
     keys = list(zip(*(_column(parsed, k) for k in fine), strict=True))
-    ratings = {d.key: parsed.column(d.key) for d in present}
-    answered_any = [any(v is not None for v in row) for row in zip(*ratings.values(), strict=True)]
-    scores.excluded = answered_any.count(False)
-    finest_rows = Counter(keys)
-    finest_responses = Counter(k for k, a in zip(keys, answered_any, strict=True) if a)
-    counts = {d: Counter(zip(keys, col, strict=True)) for d, col in ratings.items()}
+    # Rows are counted as integers: group id x STRIDE + rating (0 = blank), all in C-level maps.
+    key_of = list(dict.fromkeys(keys))
+    ids = list(map({k: i for i, k in enumerate(key_of)}.__getitem__, keys))
+    base = list(map(mul, ids, repeat(STRIDE)))
+    ratings = {d.key: [0 if v is None else v for v in parsed.column(d.key)] for d in present}
+    answered = reduce(lambda a, b: list(map(add, a, b)), ratings.values())
+    blank = Counter(compress(ids, map(not_, answered)))
+    scores.excluded = blank.total()
+    per_id = Counter(ids)
+    finest_rows = Counter({key_of[i]: n for i, n in per_id.items()})
+    finest_responses = Counter({key_of[i]: n - blank[i] for i, n in per_id.items() if n > blank[i]})
+    counts = {}
+    for d, col in ratings.items():
+        coded = Counter(map(add, base, col))
+        counts[d] = Counter({(key_of[c // STRIDE], c % STRIDE): n for c, n in coded.items() if c % STRIDE})
     positions = {name: i for i, name in enumerate(fine)}
     for company in (False, True):
         for with_by in (False, True) if by else (False,):
@@ -372,7 +387,7 @@ QUADRANTS = {  # (importance above average, score above average) -> quadrant
 }
 
 
-def _drivers(scores: Scores, ratings: Mapping[str, list[object]]) -> list[Driver]:
+def _drivers(scores: Scores, ratings: Mapping[str, list[int]]) -> list[Driver]:
     """Correlation of each dimension with the outcome across respondents, and its quadrant.
 
     Importance is the Pearson correlation over respondents who answered both; the quadrant
@@ -387,7 +402,8 @@ def _drivers(scores: Scores, ratings: Mapping[str, list[object]]) -> list[Driver
     for d in scores.dimensions:
         if d.key == scores.outcome or d.key not in ratings:
             continue
-        pairs = Counter((a, b) for a, b in zip(ratings[d.key], outcome, strict=True) if a is not None and b is not None)
+        coded = Counter(map(add, map(mul, ratings[d.key], repeat(STRIDE)), outcome))
+        pairs = {divmod(c, STRIDE): n for c, n in coded.items() if c % STRIDE and c >= STRIDE}
         drivers.append(Driver(d.key, sum(pairs.values()), correlation(pairs), company.dimensions[d.key].score, None))
     known = [x for x in drivers if x.correlation is not None and x.score is not None]
     if len(known) >= 2:

@@ -284,8 +284,8 @@ def _dimension_value(attribute: str, value: object) -> object:
         return as_label(as_list(value)[0])
     if attribute == "scale":
         scale = parse_whole(value)
-        if scale is None or scale < 2:
-            raise ValueError("the scale is the highest rating, a whole number such as 10 or 5")
+        if scale is None or not 2 <= scale <= 100:
+            raise ValueError("the scale is the highest rating, a whole number from 2 to 100 such as 10 or 5")
         return scale
     try:
         weight = Decimal(clean_text(value).rstrip("%"))
