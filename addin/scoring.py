@@ -420,12 +420,13 @@ def _drivers(scores: Scores, ratings: Mapping[str, list[int]]) -> list[Driver]:
 
 def _dimension_dict(d: DimensionScore) -> dict[str, object]:
     gap, interval = d.gap, d.interval
+    met = 0 if d.answered else None  # no answers: no gap either way
     return {
         "answered": d.answered,
         "score": shown(d.score),
-        "points_short": gap.points_short if gap else 0,
-        "raise_to_top": gap.raise_to_top if gap else 0,
-        "extra_top_ratings": gap.extra_top if gap else 0,
+        "points_short": gap.points_short if gap else met,
+        "raise_to_top": gap.raise_to_top if gap else met,
+        "extra_top_ratings": gap.extra_top if gap else met,
         "grades": {label.key: n for label, n in zip(GRADES, d.grades, strict=True)},
         "csat": None if d.csat is None else round(float(d.csat), 4),
         "ci95": None if interval is None else [round(interval[0], 1), round(interval[1], 1)],
