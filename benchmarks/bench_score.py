@@ -14,15 +14,11 @@ compute is a small fraction of the read).
 
 from __future__ import annotations
 
-import argparse
-import json
-import resource
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+import harness
 
 AS_OF = "2026-11-21T09:00"
 
@@ -41,15 +37,11 @@ def child(kind: str, path: Path, out: Path) -> None:
             cli.main(["score", str(path), "--out", str(out), "--as-of", AS_OF], standalone_mode=False)
         except SystemExit:
             pass
-    seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    harness.report(time.perf_counter() - start)
 
 
 def measure(kind: str, path: Path, out: Path) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, str(path), str(out)], capture_output=True, text=True, check=True
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return harness.measure(__file__, kind, path, out)
 
 
 def compute_times(path: Path, repeat: int) -> dict[str, float]:
@@ -72,17 +64,11 @@ def compute_times(path: Path, repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="Keep the generated workbook and outputs in this folder.")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = harness.arguments(__doc__)
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-score-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = harness.folder(args, "bench-score-")
     path = folder / "survey.xlsx"
     from addin.sample import write_sample
 

@@ -14,15 +14,11 @@ report <= 2.5 x bare-read, annotate <= 1.3 x bare-openpyxl, peak <= 600 MB.
 
 from __future__ import annotations
 
-import argparse
-import json
-import resource
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
+
+import harness
 
 AS_OF = "2026-11-21T09:00"
 
@@ -49,36 +45,28 @@ def child(kind: str, path: Path, out: Path) -> None:
             cli.main(args, standalone_mode=False)
         except SystemExit:
             pass
-    seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    harness.report(time.perf_counter() - start)
 
 
 def measure(kind: str, path: Path, out: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, __file__, "--child", kind, str(path), str(out)],
-                          capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return harness.measure(__file__, kind, path, out)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="Keep the generated workbook and outputs in this folder.")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = harness.arguments(__doc__)
     if args.child:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-validate-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = harness.folder(args, "bench-validate-")
     path = folder / "big.xlsx"
     from addin.sample import write_sample
 
     start = time.perf_counter()
     write_sample(path, rows=args.rows, survey_rows=args.rows, lang="zh", seed=1)
-    print(f"generated {path.name}: {args.rows:,} + {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB "
-          f"in {time.perf_counter() - start:.1f} s")
+    print(
+        f"generated {path.name}: {args.rows:,} + {args.rows:,} rows, {path.stat().st_size / 1e6:.1f} MB "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
     kinds = ["bare-read", "report", "bare-openpyxl", "annotate"]
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in kinds}
     for _ in range(args.repeat):  # interleaved, so machine noise hits every kind alike

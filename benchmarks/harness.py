@@ -1,0 +1,40 @@
+"""What the benchmark scripts share: their command line, child processes, and the timing record."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def arguments(doc: str | None) -> argparse.Namespace:
+    """--rows, --repeat, --keep, and the hidden --child KIND PATH OUT a script re-invokes itself with."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="Keep the generated workbook and outputs in this folder.")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def folder(args: argparse.Namespace, prefix: str) -> Path:
+    path = args.keep or Path(tempfile.mkdtemp(prefix=prefix))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def report(seconds: float) -> None:
+    """Print a child's wall time and peak resident memory as JSON (the parent reads the last line)."""
+    print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def measure(script: str, kind: str, path: Path, out: Path) -> dict[str, float]:
+    """Run one job of `script` in a fresh child process, so its peak memory is its own."""
+    done = subprocess.run(
+        [sys.executable, script, "--child", kind, str(path), str(out)], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
