@@ -18,7 +18,8 @@ import click
 
 from addin import __version__
 from addin.pipeline import FileResult, Options, planned_output, process_file
-from addin.scoring import as_dict, shown
+from addin.scores_json import as_dict
+from addin.scoring import shown
 from addin.settings import CUT_FIELDS, ConfigError, cut_fields
 from addin.values import Bad, parse_date
 from addin.workbook.files import expand
