@@ -170,9 +170,8 @@ def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
     report, scores = result.outcome.report, result.scores
     parts = [f"{report.errors} errors, {report.warnings} warnings"] if "validate" in jobs else []
     if scores is not None:
-        company = next(g for g in scores.groups if not g.keys)
-        overall = "—" if company.overall is None else f"{shown(company.overall):.1f}"
-        regions = sum(1 for g in scores.level(company=False, with_by=False) if g.keys[0][1] is not None)
+        overall = "—" if scores.total.overall is None else f"{shown(scores.total.overall):.1f}"
+        regions = sum(1 for g in scores.level(company=False, with_by=False) if g.named_region)
         parts.append(f"overall {overall} (target {shown(scores.target):g}), {regions} regions")
     outputs = ", ".join(str(p) for p in result.outputs.values())
     return f"{result.path}: {'; '.join(parts)} -> {outputs}"

@@ -207,18 +207,18 @@ def _level(scores: Scores, with_by: bool) -> tuple[list[Group], int]:
         scores.level(False, with_by),
         key=lambda g: (
             tuple((v is None, v or "") for _, v in g.keys[1:]),
-            g.keys[0][1] is None,
+            not g.named_region,
             g.rank is None,
             g.rank or 0,
         ),
     )
-    named = sum(1 for g in regions if g.keys[0][1] is not None)
+    named = sum(1 for g in regions if g.named_region)
     return regions + scores.level(True, with_by), named
 
 
 def _dimension_block(scores: Scores, names: _Names) -> Block:
     text = names.text
-    company = next(g for g in scores.groups if not g.keys)
+    company = scores.total
     header = [text["dimension"], text["weight"], text["answered"], text["score"], text["target"]]
     header += [text["points_short"], text["csat"], text["ci_low"], text["ci_high"]]
     rows: list[list[object]] = []
@@ -307,7 +307,7 @@ def scores_content(scores: Scores, *, name: str, as_of: datetime, lang: str, she
     """The Scores sheet: two charts, then by region, by dimension, by the cut fields, detail, trend, drivers."""
     names = _Names(scores, lang)
     text = names.text
-    company = next(g for g in scores.groups if not g.keys)
+    company = scores.total
     region_groups, region_count = _level(scores, with_by=False)
     sections: list[tuple[str, Block]] = [
         (text["by_region"], _group_rows(scores, region_groups, names, ("region",))),

@@ -151,6 +151,11 @@ class Group:
         return not self.keys or self.keys[0][0] != "region"
 
     @property
+    def named_region(self) -> bool:
+        """A region's row whose region cell was not blank: the rows that are ranked and charted."""
+        return not self.company and self.keys[0][1] is not None
+
+    @property
     def weakest(self) -> str | None:
         """The lowest-scoring answered dimension; on a tie the first in the Settings order."""
         scored = [(d.score, i, k) for i, (k, d) in enumerate(self.dimensions.items()) if d.score is not None]
@@ -196,6 +201,11 @@ class Scores:
     trend: list[Trend] = field(default_factory=list)
     drivers: list[Driver] = field(default_factory=list)
     excluded: int = 0  # survey rows with no answered dimension
+
+    @property
+    def total(self) -> Group:
+        """The whole company, all cut values together."""
+        return next(g for g in self.groups if not g.keys)
 
     def level(self, company: bool, with_by: bool) -> list[Group]:
         """One table's groups: by region or the company, with or without the `by` fields."""
@@ -310,8 +320,7 @@ def _level(
     for d in scores.dimensions:
         per_group: dict[Key, list[int]] = defaultdict(lambda d=d: [0] * d.scale)
         for (fine_key, rating), n in counts.get(d.key, Counter()).items():
-            if rating is not None:
-                per_group[_project(names, positions, fine_key)][rating - 1] += n
+            per_group[_project(names, positions, fine_key)][rating - 1] += n
         tallies[d.key] = per_group
     groups = [_group(scores, key, group_rows[key], group_responses[key], tallies) for key in group_rows]
     groups.sort(key=lambda g: tuple((v is None, v or "") for _, v in g.keys))
@@ -344,12 +353,13 @@ def _rank(groups: list[Group]) -> None:
     """
     peers: dict[Key, list[Group]] = defaultdict(list)
     for g in groups:
-        if g.overall is not None and g.keys[0][1] is not None:
+        if g.overall is not None and g.named_region:
             peers[g.keys[1:]].append(g)
     for members in peers.values():
         ordered = sorted(members, key=lambda g: -g.overall)  # type: ignore[operator]
-        for g in ordered:
-            g.rank = 1 + sum(1 for other in ordered if other.overall > g.overall)  # type: ignore[operator]
+        for i, g in enumerate(ordered):
+            tied = i > 0 and ordered[i - 1].overall == g.overall
+            g.rank = ordered[i - 1].rank if tied else i + 1
 
 
 def _trend(
@@ -396,7 +406,7 @@ def _drivers(scores: Scores, ratings: Mapping[str, list[int]]) -> list[Driver]:
     """
     if scores.outcome not in ratings:
         return []
-    company = next(g for g in scores.groups if not g.keys)
+    company = scores.total
     outcome = ratings[scores.outcome]
     drivers = []
     for d in scores.dimensions:
