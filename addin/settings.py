@@ -139,11 +139,11 @@ class _Builder:
         except LookupError:
             self._report(entry, "unknown-setting")
 
-    def _report(self, entry: Entry, code: str, reason: str = "", **extra: str) -> None:
+    def _report(self, entry: Entry, code: str, reason: str = "") -> None:
         origin = entry.origin
         if origin.file is not None:
             raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason or 'unknown setting'}")
-        params = (("key", entry.key), ("reason", reason), *extra.items())
+        params = (("key", entry.key), ("reason", reason))
         self.problems.append(
             Problem(code, origin.sheet or "", origin.row, origin.column, None, clean_text(entry.value), params)
         )
@@ -225,7 +225,7 @@ class _Builder:
         came from a config file), and recorded in `Settings.weight_error` so scoring can refuse.
         """
         keys = [f"dimension.{d.key}.weight" for d in dimensions]
-        given = {k: Fraction(self.values[k]) for k in keys if k in self.values}  # type: ignore[arg-type]
+        given: dict[str, Fraction] = {k: self.values[k] for k in keys if k in self.values}  # type: ignore[misc]
         if not given:
             return equal_weights(dimensions), None
         total = sum(given.values(), Fraction(0))
@@ -259,11 +259,16 @@ def cut_fields(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(n for n in wanted if n != "region")
 
 
-def _number(value: object, reason: str, low: int, high: int) -> Fraction:
+def _exact(value: object, reason: str) -> Fraction:
+    """A number typed as `80`, `80.5` or `20%`, exactly; `ValueError(reason)` for anything else (NaN, inf)."""
     try:
-        number = Fraction(Decimal(clean_text(value).rstrip("%")))
-    except (InvalidOperation, ValueError):
+        return Fraction(Decimal(clean_text(value).rstrip("%")))
+    except (InvalidOperation, ValueError, OverflowError):
         raise ValueError(reason) from None
+
+
+def _number(value: object, reason: str, low: int, high: int) -> Fraction:
+    number = _exact(value, reason)
     if not low <= number <= high:
         raise ValueError(reason)
     return number
@@ -287,10 +292,7 @@ def _dimension_value(attribute: str, value: object) -> object:
         if scale is None or not 2 <= scale <= 100:
             raise ValueError("the scale is the highest rating, a whole number from 2 to 100 such as 10 or 5")
         return scale
-    try:
-        weight = Decimal(clean_text(value).rstrip("%"))
-    except InvalidOperation:
-        raise ValueError("a weight is a percentage such as 20 or 20%") from None
+    weight = _exact(value, "a weight is a percentage such as 20 or 20%")
     if weight < 0:
         raise ValueError("a weight cannot be negative")
     return weight

@@ -119,6 +119,13 @@ def test_weights_must_add_up_to_100(weights: tuple[int | None, ...], message: st
         score_survey(parsed([row()]), result)
 
 
+@pytest.mark.parametrize("key", ["dimension.skill.weight", "score.target"])
+@pytest.mark.parametrize("value", ["NaN", "inf", "lots"])
+def test_numbers_that_are_not_numbers_are_invalid_settings(key: str, value: str) -> None:
+    _, problems = build_settings([Entry(key, value, Origin("Settings", 2, 2))])
+    assert [(p.code, p.row) for p in problems] == [("invalid-setting", 2)]
+
+
 def test_weights_from_a_config_file_stop_the_run(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[dimension.skill]\nweight = 50\n[dimension.overall]\nweight = 40\n", encoding="utf-8")
