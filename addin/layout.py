@@ -133,6 +133,13 @@ BELOW_TARGET_FONT = "9C0006"
 # Colour scale on scores: red at target - SCALE_SPAN and below, yellow at the target, green at 100.
 SCALE_COLOURS = ("F8696B", "FFEB84", "63BE7B")
 SCALE_SPAN = 20
+
+
+def scale_stops(target: float) -> tuple[float, float, float]:
+    """The values the colour scale's low, middle and high colours sit at."""
+    return max(0.0, target - SCALE_SPAN), target, 100.0
+
+
 HEADER_FILL = "D9E1F2"
 HEADER_HEIGHT = 30  # points: room for a header wrapped on two lines
 SUBTITLE_COLOUR = "595959"

@@ -37,13 +37,13 @@ from addin.layout import (
     MARK_FILLS,
     NUMBER_FORMATS,
     SCALE_COLOURS,
-    SCALE_SPAN,
     SUBTITLE_COLOUR,
     Block,
     Chart,
     Link,
     Page,
     is_formula_like,
+    scale_stops,
 )
 from addin.problems import Level, Problem, cell_ref, column_letter
 from addin.workbook.reader import OWNED_PREFIX
@@ -247,6 +247,7 @@ def _block(ws: Worksheet, block: Block) -> None:
         ws.auto_filter.ref = f"{column_letter(block.left)}{block.top}:{right}{max(last, block.top)}"
     if block.target is not None and block.rows:
         low, mid, high = SCALE_COLOURS
+        at_low, at_mid, at_high = scale_stops(block.target)
         for c in block.scaled:
             letter = column_letter(block.left + c)
             cells = f"{letter}{first}:{letter}{last}"
@@ -254,13 +255,13 @@ def _block(ws: Worksheet, block: Block) -> None:
                 cells,
                 ColorScaleRule(
                     start_type="num",
-                    start_value=max(0.0, block.target - SCALE_SPAN),
+                    start_value=at_low,
                     start_color=low,
                     mid_type="num",
-                    mid_value=block.target,
+                    mid_value=at_mid,
                     mid_color=mid,
                     end_type="num",
-                    end_value=100,
+                    end_value=at_high,
                     end_color=high,
                 ),
             )

@@ -22,12 +22,12 @@ from addin.layout import (
     LINK_COLOUR,
     NUMBER_FORMATS,
     SCALE_COLOURS,
-    SCALE_SPAN,
     SUBTITLE_COLOUR,
     Block,
     Chart,
     Link,
     Page,
+    scale_stops,
 )
 from addin.workbook.files import atomic_target
 
@@ -129,14 +129,15 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
 
 def _colour_scale(target: float) -> dict[str, object]:
     low, mid, high = SCALE_COLOURS
+    at_low, at_mid, at_high = scale_stops(target)
     return {
         "type": "3_color_scale",
         "min_type": "num",
-        "min_value": max(0.0, target - SCALE_SPAN),
+        "min_value": at_low,
         "mid_type": "num",
-        "mid_value": target,
+        "mid_value": at_mid,
         "max_type": "num",
-        "max_value": 100,
+        "max_value": at_high,
         "min_color": "#" + low,
         "mid_color": "#" + mid,
         "max_color": "#" + high,
