@@ -7,10 +7,11 @@ cells become `CellError("#N/A")`. Grids start at A1, so list positions are row/c
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
@@ -66,6 +67,13 @@ def classify(path: Path) -> None:
         raise FileError(f"'{path.suffix}' files are not supported (.xlsx/.xlsm expected)")
 
 
+def part_target(source: str, target: str) -> str:
+    """Where a relationship of part `source` points inside the zip: absolute, or relative to its folder."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
 def sheet_parts(archive: zipfile.ZipFile, book: ElementTree.Element) -> dict[str, str]:
     """Worksheet name -> part path inside the zip (chart sheets are left out)."""
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -78,8 +86,7 @@ def sheet_parts(archive: zipfile.ZipFile, book: ElementTree.Element) -> dict[str
     for sheet in book.iterfind("m:sheets/m:sheet", _NS):
         target = targets.get(sheet.get(f"{{{_NS['r']}}}id"))
         if target is not None:
-            path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            parts[sheet.get("name", "")] = path
+            parts[sheet.get("name", "")] = part_target("xl/workbook.xml", target)
     return parts
 
 

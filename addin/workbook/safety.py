@@ -13,12 +13,13 @@ losses either: a re-run deletes and rebuilds those sheets.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from xml.etree import ElementTree
 
-from addin.workbook.reader import book_facts, sheet_parts
+from addin.workbook.reader import book_facts, part_target, sheet_parts
 
 _KEPT = [
     r"\[Content_Types\]\.xml",
@@ -106,28 +107,15 @@ def unsafe_parts(path: Path) -> list[str]:
 
 def _related(archive: zipfile.ZipFile, part: str) -> set[str]:
     """Parts that `part` links to through its relationships file (internal targets only)."""
-    folder = PurePosixPath(part).parent
-    rels = str(folder / "_rels" / (PurePosixPath(part).name + ".rels"))
+    rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
     if rels not in archive.NameToInfo:
         return set()
     linked = {rels}
     for rel in ElementTree.fromstring(archive.read(rels)):
         target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External" or not target:
-            continue
-        resolved = target.lstrip("/") if target.startswith("/") else _normal(folder / target)
-        linked.add(resolved)
+        if rel.get("TargetMode") != "External" and target:
+            linked.add(part_target(part, target))
     return linked
-
-
-def _normal(path: PurePosixPath) -> str:
-    parts: list[str] = []
-    for piece in path.parts:
-        if piece == "..":
-            parts.pop() if parts else None
-        elif piece != ".":
-            parts.append(piece)
-    return "/".join(parts)
 
 
 def _reachable(archive: zipfile.ZipFile, roots: set[str]) -> set[str]:
