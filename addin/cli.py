@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from addin import __version__
-from addin.pipeline import FileResult, Options, planned_output, process_file
+from addin.pipeline import JOBS, FileResult, Options, planned_output, process_file
 from addin.scores_json import as_dict
 from addin.scoring import shown
 from addin.settings import CUT_FIELDS, ConfigError, cut_fields
@@ -233,7 +233,7 @@ def score(paths: tuple[str, ...], **options: Any) -> None:
 @score_options
 def run(paths: tuple[str, ...], **options: Any) -> None:
     """The whole daily job on each workbook: validation and satisfaction scores."""
-    _run(("validate", "score"), paths, **options)
+    _run(JOBS, paths, **options)
 
 
 @cli.command()
