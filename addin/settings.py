@@ -21,6 +21,7 @@ by `;`, `；`, `、` or line breaks; one label with its aliases is written `en|�
 | `score.outcome` | the dimension the key drivers are correlated with (default `overall`) |
 | `rules.<code>` | `error`, `warning` or `off` for a validation rule |
 | `output.lang` | `auto`, `en` or `zh` |
+| `deadline.*`, `clock.*`, `repeat.*`, `cluster.*`, `severity.*` | the flag rules' thresholds (`addin.flag_rules`) |
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
 
+from addin.flag_rules import PREFIXES as FLAG_PREFIXES
+from addin.flag_rules import FlagRules, flag_rules, flag_value
 from addin.problems import RULES, Level, Problem
 from addin.schema import (
     DEFAULT_CATEGORIES,
@@ -46,7 +48,7 @@ from addin.schema import (
     Kind,
     Label,
 )
-from addin.values import clean_text, is_blank, parse_whole
+from addin.values import clean_text, is_blank, parse_exact, parse_whole
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_\-]+)+$|^(categories|dimensions)$")
 _LIST_SPLIT = re.compile(r"[;；、\n]+")
@@ -93,6 +95,7 @@ class Settings:
     min_responses: int = 30
     score_by: tuple[str, ...] = ()
     outcome: str = "overall"
+    flags: FlagRules = FlagRules()
 
     def log_fields(self) -> tuple[Field, ...]:
         return self._with_aliases(LOG_FIELDS)
@@ -187,6 +190,8 @@ class _Builder:
             self.values[key] = cut_fields(as_list(value))
         elif key == "score.outcome":
             self.values[key] = clean_text(value)
+        elif parts[0] in FLAG_PREFIXES:
+            self.values[key] = flag_value(key, value)
         elif key == "output.lang":
             lang = clean_text(value).casefold()
             if lang not in ("auto", "en", "zh"):
@@ -215,6 +220,7 @@ class _Builder:
             min_responses=v.get("score.min_responses", 30),  # type: ignore[arg-type]
             score_by=v.get("score.by", ()),  # type: ignore[arg-type]
             outcome=v.get("score.outcome", "overall"),  # type: ignore[arg-type]
+            flags=flag_rules(v),
         )
 
     def _weights(self, dimensions: tuple[Field, ...]) -> tuple[dict[str, Fraction], str | None]:
@@ -261,10 +267,10 @@ def cut_fields(names: Iterable[str]) -> tuple[str, ...]:
 
 def _exact(value: object, reason: str) -> Fraction:
     """A number typed as `80`, `80.5` or `20%`, exactly; `ValueError(reason)` for anything else (NaN, inf)."""
-    try:
-        return Fraction(Decimal(clean_text(value).rstrip("%")))
-    except (InvalidOperation, ValueError, OverflowError):
-        raise ValueError(reason) from None
+    number = parse_exact(value)
+    if number is None:
+        raise ValueError(reason)
+    return number
 
 
 def _number(value: object, reason: str, low: int, high: int) -> Fraction:

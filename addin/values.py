@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from addin.schema import Label, normalize
 
@@ -162,6 +164,14 @@ def parse_whole(value: object) -> int | None:
     if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
         return int(float(text))
     return None
+
+
+def parse_exact(value: object) -> Fraction | None:
+    """A number typed as `80`, `80.5` or `20%` (the % sign ignored), exactly; None for anything else (NaN, inf)."""
+    try:
+        return Fraction(Decimal(clean_text(value).rstrip("%")))
+    except (InvalidOperation, ValueError, OverflowError):
+        return None
 
 
 class Vocabulary:
