@@ -71,6 +71,24 @@ _RULES: tuple[Rule, ...] = (
         "首次响应时间 {value} 早于投诉时间 {received}",
     ),
     Rule(
+        "pause-before-received",
+        Level.ERROR,
+        "Waiting since {value} is before received {received}",
+        "暂停开始 {value} 早于投诉时间 {received}",
+    ),
+    Rule(
+        "pause-end-before-start",
+        Level.ERROR,
+        "Waiting ended {value} is before waiting since {paused}",
+        "暂停结束 {value} 早于暂停开始 {paused}",
+    ),
+    Rule(
+        "pause-incomplete",
+        Level.WARNING,
+        "{header} is recorded without the other end of the pause; the resolution clock is not paused",
+        "只填写了{header}，缺少暂停的另一端；解决时限不暂停计算",
+    ),
+    Rule(
         "resolved-without-time",
         Level.ERROR,
         "Status is '{value}' but the resolved time is empty",

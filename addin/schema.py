@@ -91,6 +91,9 @@ LOG_FIELDS: tuple[Field, ...] = (
     Field("owner", "Owner", "责任人", aliases=("处理人", "经办人")),
     Field("first_response_at", "First response", "首次响应时间", Kind.DATE, aliases=("响应时间", "First response at")),
     Field("resolved_at", "Resolved", "解决时间", Kind.DATE, aliases=("办结时间", "结案时间", "Resolved at")),
+    # A "waiting on customer" pause, which stops the resolution clock only when both ends are recorded.
+    Field("paused_at", "Waiting since", "暂停开始", Kind.DATE, aliases=("待客户确认时间", "挂起时间", "Pause start")),
+    Field("resumed_at", "Waiting ended", "暂停结束", Kind.DATE, aliases=("恢复处理时间", "Pause end", "Resumed at")),
     Field("complainants", "Complainants", "投诉人数", Kind.COUNT),
     Field("legal", "Legal action", "诉讼", Kind.YES_NO, aliases=("法律诉讼",)),
     Field("media", "Media exposure", "媒体曝光", Kind.YES_NO, aliases=("媒体",)),
@@ -161,6 +164,9 @@ CSAT_GRADES = 2
 # Sheets the add-in owns, per language.
 VALIDATION_SHEET = {"en": "Validation", "zh": "校验结果"}
 SCORES_SHEET = {"en": "Scores", "zh": "满意度得分"}
+FLAGS_SHEET = {"en": "Flags", "zh": "预警清单"}
+# Header prefix of the columns the add-in appends to the log; the table finder skips them.
+OWNED_COLUMN_MARK = "⚑"
 SETTINGS_SHEET_NAMES = ("Settings", "设置")
 
 _BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")

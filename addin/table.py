@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from addin.problems import Problem, column_letter
-from addin.schema import Field, normalize
+from addin.schema import OWNED_COLUMN_MARK, Field, normalize
 from addin.values import is_blank
 
 HEADER_SCAN_ROWS = 20
@@ -157,6 +157,14 @@ def best_header(sheet: str, grid: Grid, fields: tuple[Field, ...]) -> Candidate 
     return best
 
 
+def owned_columns(header: Sequence[object]) -> frozenset[int]:
+    """0-based indexes of the columns the add-in appended to a table (their header starts with ⚑).
+
+    Their cells are ours, so a row holding nothing else is a blank row of the user's table.
+    """
+    return frozenset(c for c, text in enumerate(header) if isinstance(text, str) and text.startswith(OWNED_COLUMN_MARK))
+
+
 def _accepts(candidate: Candidate | None, fields: tuple[Field, ...]) -> bool:
     if candidate is None:
         return False
@@ -186,10 +194,13 @@ def locate(
         return NotFound(what, tuple(names), best, lacking)
     lang = "zh" if accept.zh_votes * 2 >= accept.score else "en"
     table = Table(accept.sheet, accept.header_row, fields, accept.columns, lang=lang, duplicates=accept.duplicates)
+    grid = sheets[accept.sheet]
+    ours = owned_columns(grid[accept.header_row - 1])
     table.rows = [  # the empty cells are counted in C; only near-empty rows get the full blank test
         (number, row)
-        for number, row in enumerate(sheets[accept.sheet][accept.header_row :], start=accept.header_row + 1)
-        if row.count("") + row.count(None) < len(row) - 2 or not all(is_blank(v) for v in row)
+        for number, row in enumerate(grid[accept.header_row :], start=accept.header_row + 1)
+        if row.count("") + row.count(None) < len(row) - 2 - len(ours)
+        or not all(is_blank(v) for c, v in enumerate(row) if c not in ours)
     ]
     table.row_count = len(table.rows)
     return table

@@ -214,7 +214,7 @@ def check_log(table: Table, ctx: Context) -> Checked:
     def header(key: str) -> str:
         return fields[key].header(ctx.lang)
 
-    _future(checked, ("received_at", "first_response_at", "resolved_at"), ctx, header)
+    _future(checked, ("received_at", "first_response_at", "resolved_at", "paused_at", "resumed_at"), ctx, header)
     received, responded, resolved, status = (
         column(k) for k in ("received_at", "first_response_at", "resolved_at", "status")
     )
@@ -239,8 +239,30 @@ def check_log(table: Table, ctx: Context) -> Checked:
                 _label(ctx, status_field, state),
                 resolved=clean_text(resolved[i]),
             )
+    _pauses(checked, column, header)
     _duplicates(checked, "complaint_id", "duplicate-id", header("complaint_id"))
     return checked
+
+
+def _pauses(checked: Checked, column: Callable[[str], list[object]], header: Callable[[str], str]) -> None:
+    """A pause must lie after receipt with its end after its start; one recorded end alone is a warning.
+
+    An ongoing pause (status waiting on customer, start recorded, no end yet) is normal and not
+    reported, though it does not stop the clock either (DOMAIN.md: both ends must be recorded).
+    """
+    if "paused_at" not in checked.values and "resumed_at" not in checked.values:
+        return
+    received, paused, resumed, status = (column(k) for k in ("received_at", "paused_at", "resumed_at", "status"))
+    for i, (start, since, until) in enumerate(zip(received, paused, resumed, strict=True)):
+        if since is not None and start is not None and _before(since, start):  # type: ignore[arg-type]
+            checked.problem("pause-before-received", i, "paused_at", since, received=clean_text(start))
+        if since is not None and until is not None and _before(until, since):  # type: ignore[arg-type]
+            checked.problem("pause-end-before-start", i, "resumed_at", until, paused=clean_text(since))
+        elif since is None and until is not None and (i, "paused_at") not in checked.flagged:
+            checked.problem("pause-incomplete", i, "resumed_at", until, header=header("resumed_at"))
+        elif until is None and since is not None and status[i] != "waiting":
+            if (i, "resumed_at") not in checked.flagged:
+                checked.problem("pause-incomplete", i, "paused_at", since, header=header("paused_at"))
 
 
 def _label(ctx: Context, f: Field, key: object) -> str:
