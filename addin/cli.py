@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from addin import __version__
+from addin.flags_json import as_dict as flags_dict
 from addin.pipeline import JOBS, FileResult, Options, planned_output, process_file
 from addin.scores_json import as_dict
 from addin.scoring import shown
@@ -76,6 +77,17 @@ def score_options(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def flag_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that flag overdue and repeat complaints."""
+    return click.option(
+        "--business-days",
+        "business",
+        is_flag=True,
+        default=None,
+        help="Deadlines in business days (weekends and official holidays skipped; default: Settings' clock.mode).",
+    )(f)
+
+
 def parse_by(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
@@ -103,6 +115,7 @@ def _run(
     config: Path | None,
     by: str | None = None,
     target: float | None = None,
+    business: bool | None = None,
 ) -> None:
     if annotate and in_place:
         raise click.UsageError("--annotate and --in-place exclude each other")
@@ -118,6 +131,7 @@ def _run(
         jobs=jobs,
         by=parse_by(by),
         target=None if target is None else Fraction(str(target)),
+        business=business or None,
     )
     if config is not None and not config.is_file():
         raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
@@ -173,6 +187,12 @@ def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
         overall = "—" if scores.total.overall is None else f"{shown(scores.total.overall):.1f}"
         regions = sum(1 for g in scores.level(company=False, with_by=False) if g.named_region)
         parts.append(f"overall {overall} (target {shown(scores.target):g}), {regions} regions")
+    if result.flags is not None:
+        counts = result.flags.counts()
+        parts.append(
+            f"{counts['overdue']} overdue, {counts['due-soon']} due soon, {counts['repeat']} repeat, "
+            f"{len(result.flags.clusters)} clusters, {counts['under-graded']} under-graded"
+        )
     outputs = ", ".join(str(p) for p in result.outputs.values())
     return f"{result.path}: {'; '.join(parts)} -> {outputs}"
 
@@ -185,6 +205,10 @@ def _json(results: list[FileResult], failures: list[tuple[Path, str]], jobs: tup
             entry |= _validation_json(r)
         if "score" in jobs:
             entry |= {"groups": [], "drivers": []} if r.scores is None else as_dict(r.scores)
+        if "flag" in jobs and r.flags is not None:
+            log = r.outcome.log
+            id_column = log.column_of("complaint_id") if log else None
+            entry |= flags_dict(r.flags, id_column=id_column, lang=r.outcome.lang)
         entry["outputs"] = {k: str(v) for k, v in r.outputs.items()}
         entry["notes"] = r.notes
         files.append(entry)
@@ -230,15 +254,29 @@ def score(paths: tuple[str, ...], **options: Any) -> None:
 
 @cli.command()
 @check_options
+@flag_options
+def flag(paths: tuple[str, ...], **options: Any) -> None:
+    """Overdue and due-soon complaints, repeats, secondary complaints, clusters and under-graded severity.
+
+    Lists every flagged complaint, most urgent first, with a link to its row; with --annotate
+    or --in-place also writes due times, state and flags into columns at the log's right end
+    and colours the flagged rows. Exit 0 when every file was processed.
+    """
+    _run(("flag",), paths, **options)
+
+
+@cli.command()
+@check_options
 @score_options
+@flag_options
 def run(paths: tuple[str, ...], **options: Any) -> None:
-    """The whole daily job on each workbook: validation and satisfaction scores."""
+    """The whole daily job on each workbook: validation, satisfaction scores and flags."""
     _run(JOBS, paths, **options)
 
 
 @cli.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--rows", default=200, show_default=True, type=click.IntRange(min=20), help="Complaint log rows.")
+@click.option("--rows", default=200, show_default=True, type=click.IntRange(min=40), help="Complaint log rows.")
 @click.option("--survey-rows", type=click.IntRange(min=20), help="Survey rows (default: same as --rows).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Header language.")
 @click.option("--seed", default=2026, show_default=True, help="Random seed; same seed, same workbook.")

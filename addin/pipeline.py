@@ -2,7 +2,8 @@
 
 This is the file-based front end's glue (openpyxl and XlsxWriter behind it); the CLI only
 turns options into `Options` and prints `FileResult`s. Jobs: `validate` (the Validation
-sheet and marks) and `score` (the Scores sheet); `complaints run` does all of them. Modes:
+sheet and marks), `score` (the Scores sheet) and `flag` (the Flags sheet, and in the log
+itself due/state/flag columns and row colours); `complaints run` does all of them. Modes:
 * `report` (default): `<out>/<stem>.report.xlsx`, the input is only read;
 * `annotate`: a marked copy `<out>/<stem>.annotated<suffix>`;
 * `in-place`: the input itself, after a backup `<stem>.bak<suffix>`, replaced atomically.
@@ -17,19 +18,24 @@ from pathlib import Path
 
 import openpyxl
 
+from addin.calendar import known_years
+from addin.flags import FLAG_FIELDS, FlagReport, assess
+from addin.flags_page import flags_content, log_columns
 from addin.layout import Page, validation_content
-from addin.schema import SCORES_SHEET, VALIDATION_SHEET, Field
+from addin.problems import column_letter
+from addin.schema import FLAGS_SHEET, SCORES_SHEET, VALIDATION_SHEET, Field
 from addin.scores_page import scores_content
 from addin.scoring import ScoreError, Scores, score_survey
 from addin.validate import NoLogFound, Outcome, check_workbook
 from addin.workbook import annotate as owned
 from addin.workbook.files import atomic_target, keep_backup, output_path
+from addin.workbook.marks import FLAGS, VALIDATION, Ledger, apply_marks, marks_from, write_log_columns
 from addin.workbook.reader import FileError, excel_lock_file, load
 from addin.workbook.report import write_report
 from addin.workbook.safety import unsafe_parts
 
 MODES = ("report", "annotate", "in-place")
-JOBS = ("validate", "score")
+JOBS = ("validate", "score", "flag")
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class Options:
     jobs: tuple[str, ...] = ("validate",)
     by: tuple[str, ...] | None = None  # None: the Settings' score.by
     target: Fraction | None = None  # None: the Settings' score.target
+    business: bool | None = None  # None: the Settings' clock.mode
 
 
 @dataclass
@@ -51,6 +58,7 @@ class FileResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     scores: Scores | None = None
+    flags: FlagReport | None = None
 
 
 def planned_output(path: Path, options: Options) -> Path:
@@ -75,7 +83,7 @@ def process_file(path: Path, options: Options) -> FileResult:
             lang=options.lang,
             date1904=loaded.date1904,
             owned=loaded.owned,
-            need_log="validate" in options.jobs,
+            need_log="validate" in options.jobs or "flag" in options.jobs,
         )
     except NoLogFound as exc:
         raise FileError(str(exc)) from None
@@ -86,6 +94,8 @@ def process_file(path: Path, options: Options) -> FileResult:
     result = FileResult(path, outcome, notes=list(outcome.report.notes) if "validate" in options.jobs else [])
     if "score" in options.jobs:
         _score(outcome, options, result)
+    if "flag" in options.jobs and outcome.log_values is not None:
+        _flag(outcome, options, result)
     fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
     if options.mode == "report":
         target = planned_output(path, options)
@@ -96,6 +106,8 @@ def process_file(path: Path, options: Options) -> FileResult:
             )
         if result.scores is not None:
             pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))
+        if result.flags is not None:
+            pages.append(_flags_page(result.flags, outcome, path, legend=False))
         result.outputs["report"] = write_report(target, pages, original=path)
     else:
         _annotate(path, options, outcome, fields, result)
@@ -116,6 +128,30 @@ def _score(outcome: Outcome, options: Options, result: FileResult) -> None:
         bad = sum(1 for p in outcome.report.problems if p.sheet == outcome.survey.sheet and p.field in dimensions)
         if bad:
             result.notes.append(f"{bad} invalid ratings were left out of the scores; 'complaints validate' lists them")
+
+
+def _flag(outcome: Outcome, options: Options, result: FileResult) -> None:
+    flags = result.flags = assess(outcome.log_values, outcome.settings, as_of=options.as_of, business=options.business)
+    if flags.unknown_years:
+        first, last = known_years(flags.rules.country) or (0, 0)
+        years = ", ".join(map(str, flags.unknown_years))
+        result.notes.append(
+            f"the official calendar covers {first}-{last}; days in {years} counted weekends only "
+            "(add them with clock.holidays / clock.workdays in Settings)"
+        )
+    if "validate" not in options.jobs and outcome.log is not None:
+        bad = sum(1 for p in outcome.report.problems if p.sheet == outcome.log.sheet and p.field in FLAG_FIELDS)
+        if bad:
+            result.notes.append(f"{bad} invalid cells were left out of the flags; 'complaints validate' lists them")
+
+
+def _flags_page(
+    flags: FlagReport, outcome: Outcome, path: Path, *, legend: bool, sheet_name: str | None = None
+) -> Page:
+    id_column = outcome.log.column_of("complaint_id") if outcome.log else None
+    return flags_content(
+        flags, name=path.name, lang=outcome.lang, id_column=id_column, legend=legend, sheet_name=sheet_name or None
+    )
 
 
 def _owned_page(
@@ -142,14 +178,16 @@ def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, 
     lang = outcome.lang
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
     shown = None
-    if "validate" in options.jobs:
-        owned.remove_marks(wb)
+    ledger = Ledger(wb)
+    validated = "validate" in options.jobs
+    marks = marks_from(outcome.report.problems, lang) if validated else []
+    if validated:
+        ledger.undo(VALIDATION)
         ws = _owned_page(wb, "validation", VALIDATION_SHEET[lang], result)
         page: Page = validation_content(
             outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=True, sheet_name=ws.title
         )
         owned.render(ws, page)
-        owned.apply_marks(wb, owned.marks_from(outcome.report.problems, lang))
         shown = ws
     if result.scores is not None:
         ws = _owned_page(wb, "scores", SCORES_SHEET[lang], result)
@@ -157,6 +195,18 @@ def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, 
             ws, scores_content(result.scores, name=path.name, as_of=options.as_of, lang=lang, sheet_name=ws.title)
         )
         shown = shown or ws
+    if result.flags is not None and outcome.log is not None:
+        ledger.undo(FLAGS)
+        ws = _owned_page(wb, "flags", FLAGS_SHEET[lang], result)
+        owned.render(ws, _flags_page(result.flags, outcome, path, legend=True, sheet_name=ws.title))
+        skip = (
+            {(m.sheet, f"{column_letter(m.column)}{m.row}") for m in marks} if validated else ledger.cells(VALIDATION)
+        )
+        write_log_columns(wb, ledger, outcome.log, log_columns(result.flags, lang), skip)
+        shown = shown or ws
+    if validated:
+        apply_marks(wb, ledger, marks)
+    ledger.save()
     if shown is not None:
         wb.active = wb.sheetnames.index(shown.title)
         for sheet in wb.worksheets:

@@ -1,29 +1,20 @@
-"""Write results into the workbook itself with openpyxl: owned sheets, cell marks, a legend.
+"""Write results into the workbook itself with openpyxl: owned sheets and their contents.
 
 Ownership is recorded in the workbook, so a re-run knows what it wrote:
 * each owned sheet has a defined name `CD_Owned_<role>` pointing at its A1 (Excel keeps it
   pointing at the sheet when the sheet is renamed); a sheet without such a name is the user's
   and is never replaced or deleted, even when its name clashes (ours then gets `Name (2)`);
-* every cell we mark is listed, with its original fill, in a very hidden ledger sheet; a
-  re-run restores those fills (unless the user has recoloured the cell since) and removes
-  only comments whose author is Complaint Desk. A cell that already has a user's comment
-  keeps it and gets only the fill.
+* marks on the user's sheets are listed in a very hidden ledger sheet (`addin.workbook.marks`).
 """
 
 from __future__ import annotations
-
-import json
-from collections import defaultdict
-from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
-from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.colors import Color
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,8 +24,6 @@ from addin.layout import (
     HEADER_FILL,
     HEADER_HEIGHT,
     LINK_COLOUR,
-    MARK_AUTHOR,
-    MARK_FILLS,
     NUMBER_FORMATS,
     SCALE_COLOURS,
     SUBTITLE_COLOUR,
@@ -45,13 +34,8 @@ from addin.layout import (
     is_formula_like,
     scale_stops,
 )
-from addin.problems import Level, Problem, cell_ref, column_letter
+from addin.problems import cell_ref, column_letter
 from addin.workbook.reader import OWNED_PREFIX
-
-LEDGER_ROLE = "ledger"
-LEDGER_SHEET = "_ComplaintDesk"
-LEDGER_HEADER = ["sheet", "cell", "role", "original_fill", "mark_rgb", "comment_added"]
-MAX_NOTE_LINES = 6
 
 
 def owned_sheets(wb: Workbook) -> dict[str, str]:
@@ -97,106 +81,6 @@ def new_owned_sheet(wb: Workbook, role: str, wanted: str) -> tuple[Worksheet, st
     claim(wb, ws, role)
     note = None if title == wanted else f"a sheet named '{wanted}' belongs to you, so results went to '{title}'"
     return ws, note
-
-
-def _color_spec(color: Color | None) -> dict[str, object] | None:
-    if color is None:
-        return None
-    return {"type": color.type, "value": color.value, "tint": color.tint}
-
-
-def _color(spec: dict[str, object] | None) -> Color | None:
-    if not spec:
-        return None
-    kind, value, tint = spec["type"], spec["value"], spec.get("tint", 0)
-    if kind == "theme":
-        return Color(theme=value, tint=tint)
-    if kind == "indexed":
-        return Color(indexed=value, tint=tint)
-    return Color(rgb=value, tint=tint)
-
-
-def _fill_spec(fill: PatternFill) -> str:
-    return json.dumps({"pattern": fill.fill_type, "fg": _color_spec(fill.fgColor), "bg": _color_spec(fill.bgColor)})
-
-
-def _fill(spec: str) -> PatternFill:
-    data = json.loads(spec)
-    if not data.get("pattern"):
-        return PatternFill(fill_type=None)
-    return PatternFill(fill_type=data["pattern"], fgColor=_color(data["fg"]), bgColor=_color(data["bg"]))
-
-
-def remove_marks(wb: Workbook) -> int:
-    """Undo every mark listed in the ledger; returns how many cells were restored."""
-    title = owned_sheets(wb).get(LEDGER_ROLE)
-    if title is None:
-        return 0
-    restored = 0
-    for sheet, ref, _role, original, rgb, added in wb[title].iter_rows(min_row=2, values_only=True):
-        if sheet not in wb.sheetnames or not ref:
-            continue
-        target = wb[sheet][ref]
-        if target.fill.fill_type == "solid" and str(target.fill.fgColor.rgb).endswith(str(rgb)):
-            target.fill = _fill(original)
-            restored += 1
-        if added and target.comment is not None and target.comment.author == MARK_AUTHOR:
-            target.comment = None
-    release(wb, LEDGER_ROLE)
-    return restored
-
-
-@dataclass(frozen=True)
-class Mark:
-    sheet: str
-    row: int
-    column: int
-    level: Level
-    note: str
-
-
-def marks_from(problems: list[Problem], lang: str) -> list[Mark]:
-    """One mark per cell: the worst severity and the messages of every problem there."""
-    by_cell: dict[tuple[str, int, int], list[Problem]] = defaultdict(list)
-    for p in problems:
-        if p.row is not None and p.column is not None:
-            by_cell[(p.sheet, p.row, p.column)].append(p)
-    marks = []
-    for (sheet, row, column), found in by_cell.items():
-        level = Level.ERROR if any(p.severity is Level.ERROR for p in found) else Level.WARNING
-        lines = [f"[{p.code}] {p.message(lang)}" for p in found[:MAX_NOTE_LINES]]
-        marks.append(Mark(sheet, row, column, level, "\n".join(lines)))
-    return marks
-
-
-def apply_marks(wb: Workbook, marks: list[Mark]) -> None:
-    """Fill and annotate each marked cell and record it in a fresh ledger sheet."""
-    ledger, _ = new_owned_sheet(wb, LEDGER_ROLE, LEDGER_SHEET)
-    ledger.sheet_state = "veryHidden"
-    ledger.append(LEDGER_HEADER)
-    fills = {
-        level: PatternFill(fill_type="solid", fgColor="FF" + rgb, bgColor="FF" + rgb)
-        for level, rgb in MARK_FILLS.items()
-    }
-    for mark in marks:
-        target = wb[mark.sheet].cell(mark.row, mark.column)
-        original = _fill_spec(target.fill)
-        target.fill = fills[mark.level]
-        added = target.comment is None
-        if added:
-            comment = Comment(mark.note, MARK_AUTHOR)
-            comment.width, comment.height = 320, 120
-            target.comment = comment
-        ledger.append(
-            [
-                mark.sheet,
-                f"{column_letter(mark.column)}{mark.row}",
-                "validation",
-                original,
-                MARK_FILLS[mark.level],
-                int(added),
-            ]
-        )
 
 
 def render(ws: Worksheet, page: Page) -> None:
