@@ -32,6 +32,18 @@ problems (data rows counted from 0; the log's data starts on row 5, the survey's
 
 Log rows 17-19 hold dates typed as text or serial numbers that are valid (`2026年10月8日`,
 `22.10.2026`, a serial number, `2026/10/09 14:30`) and must not be reported.
+
+Planted for the flags (as of `SAMPLE_AS_OF`; the random rows add more of each kind). Row
+22 is the 3rd in 30 days; 23-26 form one cluster with all four as members:
+
+| data rows | what | expected flags |
+|---|---|---|
+| 20, 21, 22 | one customer and category, 16 and 10 days apart; 20 closed before 21 | 21, 22: repeat, secondary |
+| 23-26 | four customers, one category and subject (HX-9 lift), 8 days, general | cluster + under-graded (hot) |
+| 27 | legal action recorded, graded general | under-graded (major, `legal`) |
+| 28 | hot, received 3 hours before the as-of time, no first response | no-first-response |
+| 29 | open 9 days, with a 5-day pause recorded (waiting since / ended) | on time: the pause moves the deadline |
+| 30 | open 8 days, no pause | overdue by about a day |
 """
 
 from __future__ import annotations
@@ -77,6 +89,8 @@ LOG_ORDER = [
     "legal",
     "media",
     "description",
+    "paused_at",
+    "resumed_at",
 ]
 SURVEY_ORDER = [
     "response_id",
@@ -144,12 +158,16 @@ def _complaints(rng: random.Random, rows: int, lang: str) -> list[dict[str, obje
         if i == rows - 1:
             received = BASE
         severity = rng.choices(["general", "important", "hot", "major"], [70, 18, 9, 3])[0]
-        responded = received + timedelta(minutes=rng.randrange(10, 20 * 60))
-        resolved = received + timedelta(hours=rng.randrange(4, 14 * 24))
+        responded = received + timedelta(minutes=rng.randrange(10, (90 if severity in ("hot", "major") else 20 * 60)))
+        days = rng.choices([(0, 6), (6, 9), (9, 40)], [85, 11, 4])[0]  # most within the 7-day deadline
+        resolved = received + timedelta(hours=rng.randrange(days[0] * 24 + 4, days[1] * 24))
+        paused = resumed = None
         if resolved > BASE:
-            status, resolved = rng.choice(["open", "in_progress", "waiting"]), None
+            status, resolved = rng.choices(["open", "in_progress", "waiting"], [30, 55, 15])[0], None
+            if status == "waiting" and received + timedelta(days=1) < BASE:
+                paused = received + timedelta(days=1)  # still waiting: no end yet, so no pause counted
         else:
-            status = rng.choices(["resolved", "closed", "reopened"], [60, 35, 5])[0]
+            status = rng.choices(["resolved", "closed", "reopened"], [60, 38, 2])[0]
         customer = rng.choice(customers)
         records.append(
             {
@@ -160,7 +178,7 @@ def _complaints(rng: random.Random, rows: int, lang: str) -> list[dict[str, obje
                 "customer_name": names[customer],
                 "channel": rng.choice(CHANNELS[lang]),
                 "category": _label(DEFAULT_CATEGORIES, rng.choice(DEFAULT_CATEGORIES).key, lang),
-                "subject": rng.choice(SUBJECTS[lang]),
+                "subject": rng.choice(SUBJECTS[lang]) if rng.random() < 0.4 else "",
                 "severity": _label(SEVERITIES, severity, lang),
                 "status": _label(STATUSES, status, lang),
                 "owner": rng.choice(OWNERS[lang]),
@@ -172,6 +190,8 @@ def _complaints(rng: random.Random, rows: int, lang: str) -> list[dict[str, obje
                 "description": ("漏水" if lang == "zh" else "Water leak")
                 if rng.random() < 0.5
                 else ("维修不及时" if lang == "zh" else "Repair was late"),
+                "paused_at": paused,
+                "resumed_at": resumed,
                 "remarks": "",
             }
         )
@@ -207,6 +227,42 @@ def _plant_log(records: list[dict[str, object]], lang: str) -> None:
         r[k]["status"] = _label(STATUSES, "in_progress", lang)
     r[17]["resolved_at"] = 46305.5  # 2026-10-10 12:00 as a bare serial number
     r[17]["status"] = _label(STATUSES, "resolved", lang)
+    _plant_flags(records, lang)
+
+
+def _plant_flags(records: list[dict[str, object]], lang: str) -> None:
+    """The flag cases listed in the module docstring (rows 20-30)."""
+    r = records
+
+    def complaint(k: int, days_ago: float, status: str, severity: str = "general", **fields: object) -> None:
+        received = BASE - timedelta(days=days_ago)
+        r[k].update(
+            received_at=received,
+            first_response_at=received + timedelta(hours=1),
+            resolved_at=None,
+            status=_label(STATUSES, status, lang),
+            severity=_label(SEVERITIES, severity, lang),
+            complainants=1,
+            legal=TEXT[lang]["no"],
+            media=TEXT[lang]["no"],
+            paused_at=None,
+            resumed_at=None,
+        )
+        r[k].update(fields)
+
+    property_management = _label(DEFAULT_CATEGORIES, "property_management", lang)
+    for k, days_ago in ((20, 28), (21, 12), (22, 2)):
+        complaint(k, days_ago, "in_progress", customer_id="KH90001", category=property_management, subject="")
+    r[20].update(status=_label(STATUSES, "closed", lang), resolved_at=BASE - timedelta(days=25))
+    r[21].update(status=_label(STATUSES, "resolved", lang), resolved_at=BASE - timedelta(days=9))
+    lift, engineering = SUBJECTS[lang][5], _label(DEFAULT_CATEGORIES, "engineering_quality", lang)
+    for n, k in enumerate(range(23, 27)):
+        complaint(k, 9 - 2.5 * n, "in_progress", customer_id=f"KH9010{n}", category=engineering, subject=lift)
+    complaint(27, 4, "in_progress", legal=TEXT[lang]["yes"])
+    complaint(28, 0.125, "open", "hot", first_response_at=None)
+    paused = BASE - timedelta(days=8)
+    complaint(29, 9, "in_progress", paused_at=paused, resumed_at=paused + timedelta(days=5))
+    complaint(30, 8, "in_progress")
 
 
 def _as_datetime(value: object) -> datetime:

@@ -135,7 +135,7 @@ def test_in_place_and_annotate_are_exclusive_modes(tmp_path: Path) -> None:
 
 def test_sample_command_and_usage_errors(tmp_path: Path) -> None:
     target = tmp_path / "s.xlsx"
-    assert invoke("sample", str(target), "--rows", "30", "--lang", "en").exit_code == 0
+    assert invoke("sample", str(target), "--rows", "40", "--lang", "en").exit_code == 0
     assert target.exists()
     assert CliRunner().invoke(cli, ["sample", str(tmp_path / "s.csv")]).exit_code == 2
     assert CliRunner().invoke(cli, ["sample", str(target), "--rows", "3"]).exit_code == 2
