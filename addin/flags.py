@@ -179,6 +179,7 @@ class _Log:
     legal: list[object]
     media: list[object]
     as_of: datetime
+    resolved_later: frozenset[int] = frozenset()  # resolved after the as-of time: still open then
 
     @classmethod
     def of(cls, parsed: Parsed, as_of: datetime) -> _Log:
@@ -202,9 +203,12 @@ class _Log:
             parsed.column("legal"),
             parsed.column("media"),
             as_of,
+            frozenset(i for i, t in enumerate(parsed.column("resolved_at")) if t is not None and t > as_of),  # type: ignore[operator]
         )
 
     def done(self, i: int) -> bool:
+        if i in self.resolved_later:
+            return False
         state = self.status[i]
         return state in DONE_STATUSES if state is not None else self.resolved[i] is not None
 
