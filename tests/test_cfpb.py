@@ -158,3 +158,38 @@ def test_us_dates_in_the_2014_extract_are_reported_not_guessed(tmp_path: Path) -
     assert counts["ambiguous-date"] > 1000  # 11/03/2014 could be 3 November or 11 March
     assert any("/13/" in r["Received"] for r in rows)  # day above 12: settled, so accepted
     assert "invalid-date" not in counts
+
+
+def test_flags_on_9k_real_complaints(tmp_path: Path) -> None:
+    """Company + ZIP as the customer, Product as the category, Issue as the subject."""
+    rows = read_csv(gzip.decompress(DATA.read_bytes()).decode("utf-8"), "compact")
+    products = Counter(r["Product"] for r in rows)
+    categories = [p for p, n in products.items() if n > 10]
+    path = write_workbook(tmp_path / "cfpb.xlsx", rows, categories)
+    flags = process_file(path, Options(as_of=AS_OF, out=tmp_path, jobs=("flag",))).flags
+    assert flags is not None
+    usable = [r for r in rows if r["Product"] in categories and (r["Company"] or r["ZIP"]) and "-" in r["Received"]]
+    # repeats, counted here the slow way: an earlier complaint of the same customer and product within 30 days
+    seen: dict[tuple[str, str], list[datetime]] = {}
+    repeats = 0
+    for row in sorted(usable, key=lambda r: r["Received"]):
+        key = (f"{row['Company']} {row['ZIP']}".strip().casefold(), row["Product"])
+        day = datetime.fromisoformat(row["Received"])
+        repeats += any((day - earlier).days <= 30 for earlier in seen.get(key, []))
+        seen.setdefault(key, []).append(day)
+    counts = flags.counts()
+    assert counts["repeat"] == repeats > 100
+    # every open complaint is years past its deadline; nothing was resolved with a time, so none is late or secondary
+    still_open = sum(1 for r in rows if status(r["Response"]) != "Closed" and "-" in r["Received"])
+    assert counts["overdue"] == still_open > 0
+    assert counts["resolved-late"] == counts["secondary"] == 0
+    # clusters: same product and issue from three or more customers within 30 days, members listed
+    assert len(flags.clusters) > 10
+    ids = flags.parsed.column("complaint_id")
+    by_id = {r["Complaint ID"]: r for r in rows}
+    for cluster in flags.clusters:
+        members = [by_id[str(ids[i])] for i in cluster.members]
+        assert len({(m["Product"], m["Issue"].casefold()) for m in members}) == 1
+        assert len({f"{m['Company']} {m['ZIP']}".strip().casefold() for m in members}) == cluster.customers >= 3
+    assert counts["cluster"] == sum(len(c.members) for c in flags.clusters) < len(rows)
+    assert counts["under-graded"] >= counts["cluster"]  # all recorded General; a cluster calls for hot
