@@ -68,3 +68,19 @@ def test_same_seed_same_workbook_other_seed_other_data(tmp_path: Path) -> None:
     write_sample(tmp_path / "b.xlsx", rows=40, seed=1)
     write_sample(tmp_path / "c.xlsx", rows=40, seed=2)
     assert values(tmp_path / "a.xlsx") == values(tmp_path / "b.xlsx") != values(tmp_path / "c.xlsx")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_planted_flag_cases(tmp_path: Path, lang: str) -> None:
+    result = process_file(COMMITTED[lang], Options(as_of=parse_as_of(SAMPLE_AS_OF), out=tmp_path, jobs=("flag",)))
+    assert result.flags is not None
+    by_row = {a.row: a for a in result.flags.assessments}  # data row k is sheet row k + 5
+    trio = [by_row[25], by_row[26], by_row[27]]
+    assert [a.repeat_count for a in trio] == [1, 2, 3]
+    assert all({"repeat", "secondary"} <= set(a.flags) for a in trio[1:])
+    clusters = {a.cluster for a in (by_row[28], by_row[29], by_row[30], by_row[31])}
+    assert len(clusters) == 1 and None not in clusters
+    assert (by_row[32].suggested, by_row[32].rules, "under-graded" in by_row[32].flags) == ("major", ("legal",), True)
+    assert by_row[33].state.value == "no-first-response"
+    assert by_row[34].state.value == "on-time" and "overdue" not in by_row[34].flags
+    assert by_row[35].state.value == "overdue"
