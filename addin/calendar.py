@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 
 DAY = 86_400  # seconds
+ORIGIN = date(2000, 1, 1).toordinal()  # business time 0: a fixed day, so positions never depend on call order
 COUNTRIES = ("CN", "none")  # "none": weekends and the Settings' dates only
 _CN_HOLIDAYS = frozenset(chinese_calendar.holidays)
 _CN_WORKDAYS = frozenset(chinese_calendar.workdays)
@@ -51,7 +52,6 @@ class Clock:
         self.workdays = frozenset(workdays)
         self.unknown_years: set[int] = set()
         self._span = known_years(country)
-        self._origin: int | None = None  # ordinal where business time is 0; fixed at the first use
         self._first = self._last = 0  # ordinals the tables cover: [_first, _last)
         self._before: list[int] = []  # _before[k]: working days in [_first, _first + k)
         self._zero = 0  # _before at the origin
@@ -94,8 +94,8 @@ class Clock:
         index, into = divmod(seconds, DAY)
         if into == 0:  # 24:00 of the previous working day rather than 00:00 of the next one
             index, into = index - 1, DAY
-        if self._origin is None:
-            self._cover(date.today().toordinal())
+        if not self._working:
+            self._cover(ORIGIN)
         while index + self._zero >= len(self._working):
             self._cover(self._last + 366)
         while index + self._zero < 0:
@@ -106,9 +106,8 @@ class Clock:
 
     def _cover(self, ordinal: int) -> None:
         """Rebuild the working-day tables so they include `ordinal` and the day after it."""
-        if self._origin is None:
-            self._origin = ordinal
-            first, last = ordinal - 400, ordinal + 400
+        if not self._working:
+            first, last = min(ordinal, ORIGIN) - 400, max(ordinal, ORIGIN) + 400
         else:
             first, last = min(self._first, ordinal - 400), max(self._last, ordinal + 400)
         before, working, count = [0], [], 0
@@ -118,4 +117,4 @@ class Clock:
                 count += 1
             before.append(count)
         self._first, self._last, self._before, self._working = first, last, before, working
-        self._zero = before[self._origin - first]  # working days between the tables' start and the origin
+        self._zero = before[ORIGIN - first]  # working days between the tables' start and the origin

@@ -265,7 +265,13 @@ def _repeats(log: _Log, window: int) -> list[_Repeat]:
     return result
 
 
-def _window(group: list[tuple[object, object, datetime, int]], window: int, resolved_at: list, result: list) -> None:
+def _window(
+    group: list[tuple[object, object, datetime, int]],
+    window: int,
+    resolved_at: list[datetime | None],
+    result: list[_Repeat],
+) -> None:
+    """One customer's complaints in one category, in order of receipt: each one's window of earlier ones."""
     days = [received.toordinal() for _, _, received, _ in group]
     indexes = [i for *_, i in group]
     lowest: deque[int] = deque()  # positions in the window, resolution times increasing
@@ -284,7 +290,7 @@ def _window(group: list[tuple[object, object, datetime, int]], window: int, reso
         if lo == p:
             continue
         received = group[p][2]
-        secondary = bool(lowest) and resolved_at[indexes[lowest[0]]] <= received
+        secondary = bool(lowest) and resolved_at[indexes[lowest[0]]] <= received  # type: ignore[operator]
         earlier = tuple(indexes[max(lo, p - REPEATS_LISTED) : p])
         result[indexes[p]] = _Repeat(earlier, p - lo + 1, secondary)
 

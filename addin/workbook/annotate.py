@@ -103,12 +103,13 @@ def render(ws: Worksheet, page: Page) -> None:
         _chart(ws, page, chart)
 
 
-def _solid(rgb: str) -> PatternFill:
-    return PatternFill(fill_type="solid", fgColor="FF" + rgb)
+def solid(rgb: str) -> PatternFill:
+    """A plain fill of colour `rgb` (hex without alpha), as every writer of ours uses it."""
+    return PatternFill(fill_type="solid", fgColor="FF" + rgb, bgColor="FF" + rgb)
 
 
 def _block(ws: Worksheet, block: Block) -> None:
-    bold, link_font, header_fill = Font(bold=True), Font(color=LINK_COLOUR, underline="single"), _solid(HEADER_FILL)
+    bold, link_font, header_fill = Font(bold=True), Font(color=LINK_COLOUR, underline="single"), solid(HEADER_FILL)
     if block.caption:
         ws.cell(block.top - 1, block.left, block.caption).font = bold
     for c, text in enumerate(block.header):
@@ -124,7 +125,7 @@ def _block(ws: Worksheet, block: Block) -> None:
             if (number := block.formats.get(c)) is not None:
                 target.number_format = NUMBER_FORMATS[number]
     for (r, c), rgb in block.fills.items():
-        ws.cell(first + r, block.left + c).fill = _solid(rgb)
+        ws.cell(first + r, block.left + c).fill = solid(rgb)
     last = first + len(block.rows) - 1
     if block.filter and block.header:
         right = column_letter(block.left + len(block.header) - 1)

@@ -27,7 +27,7 @@ from addin.flags_page import LogColumns, owned_headers
 from addin.layout import HEADER_FILL, MARK_AUTHOR, MARK_FILLS, NUMBER_FORMATS
 from addin.problems import Level, Problem, column_letter
 from addin.table import Table
-from addin.workbook.annotate import new_owned_sheet, owned_sheets, release
+from addin.workbook.annotate import new_owned_sheet, owned_sheets, release, solid
 
 LEDGER_ROLE = "ledger"
 LEDGER_SHEET = "_ComplaintDesk"
@@ -87,10 +87,6 @@ def _fill(spec: str) -> PatternFill:
     if not data.get("pattern"):
         return PatternFill(fill_type=None)
     return PatternFill(fill_type=data["pattern"], fgColor=_color(data["fg"]), bgColor=_color(data["bg"]))
-
-
-def _solid(rgb: str) -> PatternFill:
-    return PatternFill(fill_type="solid", fgColor="FF" + rgb, bgColor="FF" + rgb)
 
 
 def _ours(cell: object, rgb: object) -> bool:
@@ -168,7 +164,7 @@ def _restore_row(ws: Worksheet, ref: str, originals: str, rgb: object) -> int:
 
 def apply_marks(wb: Workbook, ledger: Ledger, marks: list[Mark]) -> None:
     """Fill and annotate each marked cell and record it; under a row colour, the row's own fill is kept."""
-    fills = {level: _solid(rgb) for level, rgb in MARK_FILLS.items()}
+    fills = {level: solid(rgb) for level, rgb in MARK_FILLS.items()}
     coloured = ledger.coloured_rows()
     for mark in marks:
         target = wb[mark.sheet].cell(mark.row, mark.column)
@@ -196,7 +192,7 @@ def write_log_columns(wb: Workbook, ledger: Ledger, log: Table, columns: LogColu
     """
     ws = wb[log.sheet]
     first = _our_columns(ws, log.header_row)
-    header_fill, bold = _solid(HEADER_FILL), Font(bold=True)
+    header_fill, bold = solid(HEADER_FILL), Font(bold=True)
     for c, text in enumerate(columns.headers):
         head = ws.cell(log.header_row, first + c, text)
         head.fill, head.font, head.alignment = header_fill, bold, Alignment(wrap_text=True)
@@ -215,7 +211,7 @@ def write_log_columns(wb: Workbook, ledger: Ledger, log: Table, columns: LogColu
     last = first + len(columns.headers) - 1
     table_left = min(log.columns.values()) + 1
     for row, rgb in columns.fills.items():
-        fill = _solid(rgb)
+        fill = solid(rgb)
         originals: dict[str, str] = {}
         for column in range(table_left, first):
             target = ws.cell(row, column)
