@@ -55,7 +55,7 @@ def check_options(f: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--annotate", is_flag=True, help="Write a marked copy <stem>.annotated.xlsx."),
         click.option("--in-place", is_flag=True, help="Mark the input itself (a backup <stem>.bak.xlsx is kept)."),
         click.option("--json", "as_json", is_flag=True, help="Print results as JSON on stdout."),
-        click.option("--as-of", help="Reference time for 'future' dates (ISO; default: now)."),
+        click.option("--as-of", help="Reference time for 'future' dates, deadlines and ages (ISO; default: now)."),
         click.option("--lang", type=click.Choice(["zh", "en"]), help="Output language (default: the workbook's)."),
         click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="TOML settings file."),
     ]

@@ -113,7 +113,7 @@ class Assessment:
         if tier == 0:
             when = -float(self.late_seconds or 0)
         else:
-            when = self.resolution_due.timestamp() if self.resolution_due else _NEVER
+            when = (self.resolution_due - datetime.min).total_seconds() if self.resolution_due else _NEVER
         return tier, -rank, when, self.row
 
 
