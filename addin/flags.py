@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from itertools import groupby
 from math import ceil
 from operator import itemgetter
 
@@ -274,13 +275,8 @@ def _repeats(log: _Log, window: int) -> list[_Repeat]:
         key=itemgetter(0, 1, 2, 3),
     )
     resolved_at = [t if t is not None and log.done(i) else None for i, t in enumerate(log.resolved)]
-    start = 0
-    while start < len(keyed):
-        end = start
-        while end < len(keyed) and keyed[end][:2] == keyed[start][:2]:
-            end += 1
-        _window(keyed[start:end], window, resolved_at, result)
-        start = end
+    for _, group in groupby(keyed, key=itemgetter(0, 1)):
+        _window(list(group), window, resolved_at, result)
     return result
 
 
@@ -329,13 +325,8 @@ def _clusters(log: _Log, window: int, least: int) -> tuple[list[Cluster], dict[i
         if category is not None and subject is not None and received is not None and customer is not None
     )
     runs: list[list[int]] = []  # member indexes of each cluster, in order of receipt
-    start = 0
-    while start < len(keyed):
-        end = start
-        while end < len(keyed) and keyed[end][:2] == keyed[start][:2]:
-            end += 1
-        runs += _runs([i for *_, i in keyed[start:end]], log, window, least)
-        start = end
+    for _, group in groupby(keyed, key=itemgetter(0, 1)):
+        runs += _runs([i for *_, i in group], log, window, least)
     clusters = []
     for members in sorted(runs, key=lambda m: (log.received[m[0]], log.rows[m[0]])):
         first = members[0]
