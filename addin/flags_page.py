@@ -260,11 +260,6 @@ def log_columns(report: FlagReport, lang: str) -> LogColumns:
     return LogColumns(headers, values, fills)
 
 
-def owned_headers() -> frozenset[str]:
-    """Every header our log columns may carry, in either language (a re-run finds them by these)."""
-    return frozenset(f"{OWNED_COLUMN_MARK} {h}" for text in _TEXT.values() for h in text["columns"])
-
-
 def flags_content(
     report: FlagReport, *, name: str, lang: str, id_column: int | None, legend: bool, sheet_name: str | None = None
 ) -> Page:

@@ -23,10 +23,10 @@ from openpyxl.styles.colors import Color
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from addin.flags_page import LogColumns, owned_headers
+from addin.flags_page import LogColumns
 from addin.layout import HEADER_FILL, MARK_AUTHOR, MARK_FILLS, NUMBER_FORMATS
 from addin.problems import Level, Problem, column_letter
-from addin.table import Table
+from addin.table import Table, owned_columns
 from addin.workbook.annotate import new_owned_sheet, owned_sheets, release, solid
 
 LEDGER_ROLE = "ledger"
@@ -185,10 +185,15 @@ def apply_marks(wb: Workbook, ledger: Ledger, marks: list[Mark]) -> None:
         )
 
 
-def write_log_columns(wb: Workbook, ledger: Ledger, log: Table, columns: LogColumns, skip: set[tuple[str, str]]) -> int:
+Cells = set[tuple[str, str]]  # (sheet, "B7")
+
+
+def write_log_columns(wb: Workbook, ledger: Ledger, log: Table, columns: LogColumns, skip: Cells) -> None:
     """Write our columns at the right end of the log (reusing them on a re-run) and colour flagged rows.
 
-    Returns the first column number of ours. Cells in `skip` (validation marks) keep their mark.
+    One pass over the rows: each row's cells in our columns get this run's value (or are
+    cleared), and a flagged row is coloured across the log and our columns. Cells in `skip`
+    (validation marks) keep their mark.
     """
     ws = wb[log.sheet]
     first = _our_columns(ws, log.header_row)
@@ -197,47 +202,43 @@ def write_log_columns(wb: Workbook, ledger: Ledger, log: Table, columns: LogColu
         head = ws.cell(log.header_row, first + c, text)
         head.fill, head.font, head.alignment = header_fill, bold, Alignment(wrap_text=True)
         ws.column_dimensions[column_letter(first + c)].width = COLUMN_WIDTHS[c % len(COLUMN_WIDTHS)]
-    for row in range(log.header_row + 1, ws.max_row + 1):
-        for c in range(len(columns.headers)):
-            cell = ws.cell(row, first + c)
-            cell.value = None
-            cell.fill = PatternFill(fill_type=None)
-    date_format = NUMBER_FORMATS["datetime"]
-    for row, values in columns.values.items():
-        for c, value in enumerate(values):
-            cell = ws.cell(row, first + c, value)
-            if c < 2:
-                cell.number_format = date_format
-    last = first + len(columns.headers) - 1
+    date_format, no_fill, blank = NUMBER_FORMATS["datetime"], PatternFill(fill_type=None), [None] * len(columns.headers)
+    fills = {rgb: solid(rgb) for rgb in set(columns.fills.values())}
     table_left = min(log.columns.values()) + 1
-    for row, rgb in columns.fills.items():
-        fill = solid(rgb)
-        originals: dict[str, str] = {}
-        for column in range(table_left, first):
-            target = ws.cell(row, column)
-            letter = column_letter(column)
-            if (log.sheet, f"{letter}{row}") in skip:
-                continue
-            if target.has_style and target.fill.fill_type is not None:
-                originals[letter] = _fill_spec(target.fill)
-            target.fill = fill
-        for column in range(first, last + 1):
-            ws.cell(row, column).fill = fill
-        ref = f"{column_letter(table_left)}{row}:{column_letter(first - 1)}{row}"
-        ledger.rows.append((log.sheet, ref, FLAGS, json.dumps(originals), rgb, 0))
-    return first
+    for row in range(log.header_row + 1, ws.max_row + 1):  # the complaints' rows are all within max_row
+        rgb = columns.fills.get(row)
+        fill = fills[rgb] if rgb is not None else no_fill
+        for c, value in enumerate(columns.values.get(row, blank)):
+            cell = ws.cell(row, first + c, value)
+            cell.fill = fill
+            if c < 2 and value is not None:
+                cell.number_format = date_format
+        if rgb is not None:
+            _colour_row(ws, ledger, log.sheet, row, range(table_left, first), fill, rgb, skip)
+
+
+def _colour_row(
+    ws: Worksheet, ledger: Ledger, sheet: str, row: int, columns: range, fill: PatternFill, rgb: str, skip: Cells
+) -> None:
+    """Colour a log row, keeping the original fills in the ledger (one line per row)."""
+    originals: dict[str, str] = {}
+    for column in columns:
+        target = ws.cell(row, column)
+        letter = column_letter(column)
+        if (sheet, f"{letter}{row}") in skip:
+            continue
+        if target.has_style and target.fill.fill_type is not None:
+            originals[letter] = _fill_spec(target.fill)
+        target.fill = fill
+    ref = f"{column_letter(columns.start)}{row}:{column_letter(columns.stop - 1)}{row}"
+    ledger.rows.append((sheet, ref, FLAGS, json.dumps(originals), rgb, 0))
 
 
 def _our_columns(ws: Worksheet, header_row: int) -> int:
-    """The first of our columns in the header row, or the column after the log's last header.
-
-    Our columns are written side by side, so finding the first one finds them all.
-    """
-    ours = owned_headers()
-    last_header = 0
-    for cell in ws[header_row]:
-        if isinstance(cell.value, str) and cell.value in ours:
-            return int(cell.column)
-        if cell.value is not None and str(cell.value).strip():
-            last_header = int(cell.column)
-    return last_header + 1
+    """The first of our columns in the header row (`table.owned_columns`, the rule the table finder
+    uses to skip them), or the column after the log's last header. Ours are written side by side."""
+    header = [cell.value for cell in ws[header_row]]
+    ours = owned_columns(header)
+    if ours:
+        return min(ours) + 1
+    return max((c + 1 for c, v in enumerate(header) if v is not None and str(v).strip()), default=0) + 1
