@@ -15,7 +15,7 @@ from datetime import datetime
 
 from addin.calendar import DAY
 from addin.flags import FlagReport, State
-from addin.flags_page import state_text
+from addin.flags_page import complaint_name, state_text
 from addin.problems import cell_ref
 from addin.values import clean_text
 
@@ -29,7 +29,7 @@ def as_dict(report: FlagReport, *, id_column: int | None, lang: str) -> dict[str
     ids, region, owner, customer = (parsed.column(k) for k in ("complaint_id", "region", "owner", "customer_id"))
 
     def name(i: int) -> str:
-        return clean_text(ids[i]) or f"row {parsed.rows[i]}"
+        return complaint_name(report, i, "en")  # JSON is read by programs: always English
 
     complaints = []
     for a in report.flagged():

@@ -230,9 +230,18 @@ def rule_text(report: FlagReport, codes: Sequence[str], lang: str) -> str:
     return "; ".join(RULE_TEXT[lang][code].format(**numbers) for code in codes)
 
 
+_SEVERITY_TEXT = {lang: {s.key: s.text(lang) for s in SEVERITIES} for lang in _TEXT}
+
+
 def severity_label(key: str | None, lang: str) -> str:
-    labels = {s.key: s.text(lang) for s in SEVERITIES}
-    return labels.get(key or "", "")
+    return _SEVERITY_TEXT[lang].get(key or "", "")
+
+
+def complaint_name(report: FlagReport, index: int, lang: str) -> str:
+    """How a complaint is named in lists: its ID, or its row when the ID is blank."""
+    return clean_text(report.parsed.column("complaint_id")[index]) or _TEXT[lang]["row"].format(
+        row=report.parsed.rows[index]
+    )
 
 
 @dataclass(frozen=True)
@@ -310,18 +319,17 @@ def _clock_text(report: FlagReport, lang: str) -> str:
 
 def _list_rows(report: FlagReport, flagged: list[Assessment], lang: str, id_column: int | None) -> list[list[object]]:
     text, parsed = _TEXT[lang], report.parsed
-    ids, region, owner, customer, category, subject, received = (
-        parsed.column(k)
-        for k in ("complaint_id", "region", "owner", "customer_id", "category", "subject", "received_at")
+    region, owner, customer, category, subject, received = (
+        parsed.column(k) for k in ("region", "owner", "customer_id", "category", "subject", "received_at")
     )
     rows: list[list[object]] = []
     for a in flagged:
         i = a.index
-        shown = clean_text(ids[i]) or text["row"].format(row=a.row)
+        shown = complaint_name(report, i, lang)
         late = round(a.late_seconds / 3600, 1) if a.state is State.OVERDUE and a.late_seconds is not None else None
         repeat = ""
         if a.repeat_count > 1:
-            earlier = ", ".join(clean_text(ids[j]) or text["row"].format(row=parsed.rows[j]) for j in a.repeat_of)
+            earlier = ", ".join(complaint_name(report, j, lang) for j in a.repeat_of)
             nth = text["nth"].format(n=a.repeat_count, days=report.rules.repeat_days)
             repeat = f"{earlier} ({nth})"
         rows.append(
@@ -371,11 +379,10 @@ def _counts(
 
 
 def _cluster_rows(report: FlagReport, lang: str) -> list[list[object]]:
-    text, parsed = _TEXT[lang], report.parsed
-    ids = parsed.column("complaint_id")
+    text = _TEXT[lang]
     rows: list[list[object]] = []
     for c in report.clusters:
-        named = [clean_text(ids[i]) or text["row"].format(row=parsed.rows[i]) for i in c.members[:MEMBERS_LISTED]]
+        named = [complaint_name(report, i, lang) for i in c.members[:MEMBERS_LISTED]]
         members = ", ".join(named)
         if len(c.members) > MEMBERS_LISTED:
             members += text["more"].format(n=len(c.members) - MEMBERS_LISTED)
