@@ -201,6 +201,14 @@ def _duplicates(checked: Checked, key: str, code: str, header: str) -> None:
             checked.problem(code, i, key, checked.values[key][i], header=header, others=named)
 
 
+# Times that cannot come before the receipt, and the problem when one does.
+_AFTER_RECEIPT = (
+    ("resolved_at", "resolved-before-received"),
+    ("first_response_at", "response-before-received"),
+    ("paused_at", "pause-before-received"),
+)
+
+
 def check_log(table: Table, ctx: Context) -> Checked:
     checked = Checked(table, problems=table.header_problems())
     fields = {f.key: f for f in table.fields}
@@ -215,19 +223,15 @@ def check_log(table: Table, ctx: Context) -> Checked:
         return fields[key].header(ctx.lang)
 
     _future(checked, ("received_at", "first_response_at", "resolved_at", "paused_at", "resumed_at"), ctx, header)
-    received, responded, resolved, status = (
-        column(k) for k in ("received_at", "first_response_at", "resolved_at", "status")
-    )
+    received, resolved, status = (column(k) for k in ("received_at", "resolved_at", "status"))
+    after_receipt = [(key, code, column(key)) for key, code in _AFTER_RECEIPT]
     status_field = fields["status"]
     for i in range(n):
         start = received[i]
         if start is not None and (i, "received_at") not in checked.flagged:  # a future date explains the rest
-            if resolved[i] is not None and _before(resolved[i], start):  # type: ignore[arg-type]
-                checked.problem("resolved-before-received", i, "resolved_at", resolved[i], received=clean_text(start))
-            if responded[i] is not None and _before(responded[i], start):  # type: ignore[arg-type]
-                checked.problem(
-                    "response-before-received", i, "first_response_at", responded[i], received=clean_text(start)
-                )
+            for key, code, moments in after_receipt:
+                if moments[i] is not None and _before(moments[i], start):  # type: ignore[arg-type]
+                    checked.problem(code, i, key, moments[i], received=clean_text(start))
         state = status[i]
         if state in DONE_STATUSES and resolved[i] is None and (i, "resolved_at") not in checked.flagged:
             checked.problem("resolved-without-time", i, "status", _label(ctx, status_field, state))
@@ -245,17 +249,15 @@ def check_log(table: Table, ctx: Context) -> Checked:
 
 
 def _pauses(checked: Checked, column: Callable[[str], list[object]], header: Callable[[str], str]) -> None:
-    """A pause must lie after receipt with its end after its start; one recorded end alone is a warning.
+    """A pause's end must follow its start; one recorded end alone is a warning (after receipt: `check_log`).
 
     An ongoing pause (status waiting on customer, start recorded, no end yet) is normal and not
     reported, though it does not stop the clock either (DOMAIN.md: both ends must be recorded).
     """
     if "paused_at" not in checked.values and "resumed_at" not in checked.values:
         return
-    received, paused, resumed, status = (column(k) for k in ("received_at", "paused_at", "resumed_at", "status"))
-    for i, (start, since, until) in enumerate(zip(received, paused, resumed, strict=True)):
-        if since is not None and start is not None and _before(since, start):  # type: ignore[arg-type]
-            checked.problem("pause-before-received", i, "paused_at", since, received=clean_text(start))
+    paused, resumed, status = (column(k) for k in ("paused_at", "resumed_at", "status"))
+    for i, (since, until) in enumerate(zip(paused, resumed, strict=True)):
         if since is not None and until is not None and _before(until, since):  # type: ignore[arg-type]
             checked.problem("pause-end-before-start", i, "resumed_at", until, paused=clean_text(since))
         elif since is None and until is not None and (i, "paused_at") not in checked.flagged:

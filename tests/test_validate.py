@@ -235,3 +235,35 @@ def test_how_ids_are_compared(ids: list[object], duplicated: bool) -> None:
     records = [complaint(n, complaint_id=value) for n, value in enumerate(ids, start=1)]
     found = log_findings(*records)
     assert (("duplicate-id", "Log!A2") in found) is duplicated
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"paused_at": datetime(2026, 11, 2), "resumed_at": datetime(2026, 11, 3)}, set()),
+        (
+            {"paused_at": datetime(2026, 10, 30), "resumed_at": datetime(2026, 11, 3)},
+            {("pause-before-received", "Log!O2")},
+        ),
+        (
+            {"paused_at": datetime(2026, 11, 3, 9), "resumed_at": datetime(2026, 11, 2)},
+            {("pause-end-before-start", "Log!P2")},
+        ),
+        ({"paused_at": datetime(2026, 11, 2)}, {("pause-incomplete", "Log!O2")}),
+        ({"resumed_at": datetime(2026, 11, 2)}, {("pause-incomplete", "Log!P2")}),
+        ({"paused_at": datetime(2026, 11, 2), "status": "Waiting on customer", "resolved_at": None}, set()),  # ongoing
+        # a future receipt explains the rest of the row, as for the other "before received" checks
+        (
+            {"received_at": AS_OF + timedelta(days=1), "paused_at": datetime(2026, 11, 2), "resumed_at": AS_OF},
+            {("future-date", "Log!B2")},
+        ),
+    ],
+)
+def test_pause_rules(changes: dict[str, object], expected: set[tuple[str, str]]) -> None:
+    from tests.builders import LOG_KEYS, grid
+
+    record = complaint(1, **changes)
+    if record["received_at"] > AS_OF:  # type: ignore[operator]
+        record.update(first_response_at=None, resolved_at=None, status="Open")
+    outcome = check_workbook({"Log": grid([record], [*LOG_KEYS, "paused_at", "resumed_at"])}, as_of=AS_OF)
+    assert {(p.code, p.cell) for p in outcome.report.problems} == expected
