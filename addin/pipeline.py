@@ -150,7 +150,7 @@ def _flags_page(
 ) -> Page:
     id_column = outcome.log.column_of("complaint_id") if outcome.log else None
     return flags_content(
-        flags, name=path.name, lang=outcome.lang, id_column=id_column, legend=legend, sheet_name=sheet_name or None
+        flags, name=path.name, lang=outcome.lang, id_column=id_column, legend=legend, sheet_name=sheet_name
     )
 
 
