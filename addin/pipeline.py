@@ -20,16 +20,13 @@ import openpyxl
 
 from addin.calendar import known_years
 from addin.flags import FLAG_FIELDS, FlagReport, assess
-from addin.flags_page import flags_content, log_columns
-from addin.layout import Page, validation_content
-from addin.problems import column_letter
-from addin.schema import FLAGS_SHEET, SCORES_SHEET, VALIDATION_SHEET, Field
+from addin.layout import validation_content
+from addin.results import flags_page, write_results
 from addin.scores_page import scores_content
 from addin.scoring import ScoreError, Scores, score_survey
 from addin.validate import NoLogFound, Outcome, check_workbook
-from addin.workbook import annotate as owned
+from addin.workbook.annotate import OpenpyxlCanvas
 from addin.workbook.files import atomic_target, keep_backup, output_path
-from addin.workbook.marks import FLAGS, VALIDATION, Ledger, apply_marks, marks_from, write_log_columns
 from addin.workbook.reader import FileError, excel_lock_file, load
 from addin.workbook.report import write_report
 from addin.workbook.safety import unsafe_parts
@@ -96,8 +93,8 @@ def process_file(path: Path, options: Options) -> FileResult:
         _score(outcome, options, result)
     if "flag" in options.jobs and outcome.log_values is not None:
         _flag(outcome, options, result)
-    fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
     if options.mode == "report":
+        fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
         target = planned_output(path, options)
         pages = []
         if "validate" in options.jobs:
@@ -107,10 +104,10 @@ def process_file(path: Path, options: Options) -> FileResult:
         if result.scores is not None:
             pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))
         if result.flags is not None:
-            pages.append(_flags_page(result.flags, outcome, path, legend=False))
+            pages.append(flags_page(result.flags, outcome, path.name, legend=False))
         result.outputs["report"] = write_report(target, pages, original=path)
     else:
-        _annotate(path, options, outcome, fields, result)
+        _annotate(path, options, outcome, result)
     return result
 
 
@@ -145,24 +142,6 @@ def _flag(outcome: Outcome, options: Options, result: FileResult) -> None:
             result.notes.append(f"{bad} invalid cells were left out of the flags; 'complaints validate' lists them")
 
 
-def _flags_page(
-    flags: FlagReport, outcome: Outcome, path: Path, *, legend: bool, sheet_name: str | None = None
-) -> Page:
-    id_column = outcome.log.column_of("complaint_id") if outcome.log else None
-    return flags_content(
-        flags, name=path.name, lang=outcome.lang, id_column=id_column, legend=legend, sheet_name=sheet_name
-    )
-
-
-def _owned_page(
-    wb: openpyxl.Workbook, role: str, wanted: str, result: FileResult
-) -> openpyxl.worksheet.worksheet.Worksheet:
-    ws, note = owned.new_owned_sheet(wb, role, wanted)
-    if note:
-        result.notes.append(note)
-    return ws
-
-
 def _refuse_unsafe(path: Path, options: Options) -> None:
     lost = unsafe_parts(path)
     if lost:
@@ -174,43 +153,18 @@ def _refuse_unsafe(path: Path, options: Options) -> None:
         raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
 
 
-def _annotate(path: Path, options: Options, outcome: Outcome, fields: dict[str, Field], result: FileResult) -> None:
-    lang = outcome.lang
+def _annotate(path: Path, options: Options, outcome: Outcome, result: FileResult) -> None:
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
-    shown = None
-    ledger = Ledger(wb)
-    validated = "validate" in options.jobs
-    marks = marks_from(outcome.report.problems, lang) if validated else []
-    if validated:
-        ledger.undo(VALIDATION)
-        ws = _owned_page(wb, "validation", VALIDATION_SHEET[lang], result)
-        page: Page = validation_content(
-            outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=True, sheet_name=ws.title
-        )
-        owned.render(ws, page)
-        shown = ws
-    if result.scores is not None:
-        ws = _owned_page(wb, "scores", SCORES_SHEET[lang], result)
-        owned.render(
-            ws, scores_content(result.scores, name=path.name, as_of=options.as_of, lang=lang, sheet_name=ws.title)
-        )
-        shown = shown or ws
-    if result.flags is not None and outcome.log is not None:
-        ledger.undo(FLAGS)
-        ws = _owned_page(wb, "flags", FLAGS_SHEET[lang], result)
-        owned.render(ws, _flags_page(result.flags, outcome, path, legend=True, sheet_name=ws.title))
-        skip = (
-            {(m.sheet, f"{column_letter(m.column)}{m.row}") for m in marks} if validated else ledger.cells(VALIDATION)
-        )
-        write_log_columns(wb, ledger, outcome.log, log_columns(result.flags, lang), skip)
-        shown = shown or ws
-    if validated:
-        apply_marks(wb, ledger, marks)
-    ledger.save()
-    if shown is not None:
-        wb.active = wb.sheetnames.index(shown.title)
-        for sheet in wb.worksheets:
-            sheet.sheet_view.tabSelected = sheet is shown
+    written = write_results(
+        OpenpyxlCanvas(wb),
+        outcome,
+        name=path.name,
+        as_of=options.as_of,
+        validated="validate" in options.jobs,
+        scores=result.scores,
+        flags=result.flags,
+    )
+    result.notes.extend(written.notes)
     if options.mode == "in-place":
         result.outputs["backup"] = keep_backup(path)
         target = path

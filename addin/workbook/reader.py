@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from addin.schema import OWNED_PREFIX
 from addin.values import CellError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,9 +33,6 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 class FileError(Exception):
     """A file that cannot be processed; the message is one line a user understands."""
-
-
-OWNED_PREFIX = "CD_Owned_"  # defined names marking sheets the add-in created (see annotate.py)
 
 
 @dataclass

@@ -1,0 +1,83 @@
+"""Put a run's results into the user's workbook: the one sequence both front ends follow.
+
+`complaints … --annotate/--in-place` calls it on an openpyxl file, the Excel buttons on the
+live workbook; the `Canvas` is the only difference. Order matters: each job first takes back
+its own old marks, validation marks go on last (they win over row colours), and the ledger is
+saved once at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from addin.canvas import Canvas, render
+from addin.flags import FlagReport
+from addin.flags_page import flags_content, log_columns
+from addin.layout import Page, validation_content
+from addin.marks import FLAGS, VALIDATION, Ledger, apply_marks, marks_from, new_owned_sheet, write_log_columns
+from addin.problems import column_letter
+from addin.schema import FLAGS_SHEET, SCORES_SHEET, VALIDATION_SHEET
+from addin.scores_page import scores_content
+from addin.scoring import Scores
+from addin.validate import Outcome
+
+
+@dataclass
+class Written:
+    shown: str | None = None  # the sheet to show the user: the first one written
+    notes: list[str] = field(default_factory=list)
+
+
+def write_results(
+    canvas: Canvas,
+    outcome: Outcome,
+    *,
+    name: str,
+    as_of: datetime,
+    validated: bool,
+    scores: Scores | None,
+    flags: FlagReport | None,
+) -> Written:
+    """Owned sheets for each job that ran, marks and flag columns on the log, the ledger."""
+    lang, written = outcome.lang, Written()
+    fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
+    ledger = Ledger(canvas)
+    marks = marks_from(outcome.report.problems, lang) if validated else []
+
+    def page(role: str, wanted: str) -> str:
+        title, note = new_owned_sheet(canvas, role, wanted)
+        if note:
+            written.notes.append(note)
+        written.shown = written.shown or title
+        return title
+
+    if validated:
+        ledger.undo(VALIDATION)
+        title = page("validation", VALIDATION_SHEET[lang])
+        content = validation_content(
+            outcome.report, name=name, as_of=as_of, fields=fields, legend=True, sheet_name=title
+        )
+        render(canvas, title, content)
+    if scores is not None:
+        title = page("scores", SCORES_SHEET[lang])
+        render(canvas, title, scores_content(scores, name=name, as_of=as_of, lang=lang, sheet_name=title))
+    if flags is not None and outcome.log is not None:
+        ledger.undo(FLAGS)
+        title = page("flags", FLAGS_SHEET[lang])
+        render(canvas, title, flags_page(flags, outcome, name, legend=True, sheet_name=title))
+        marked = {(m.sheet, f"{column_letter(m.column)}{m.row}") for m in marks}
+        skip = marked if validated else ledger.cells(VALIDATION)
+        write_log_columns(canvas, ledger, outcome.log, log_columns(flags, lang), skip)
+    if validated:
+        apply_marks(canvas, ledger, marks)
+    ledger.save()
+    if written.shown is not None:
+        canvas.activate(written.shown)
+    return written
+
+
+def flags_page(flags: FlagReport, outcome: Outcome, name: str, *, legend: bool, sheet_name: str | None = None) -> Page:
+    """The Flags sheet's content for this workbook (links use the log's ID column)."""
+    id_column = outcome.log.column_of("complaint_id") if outcome.log else None
+    return flags_content(flags, name=name, lang=outcome.lang, id_column=id_column, legend=legend, sheet_name=sheet_name)
