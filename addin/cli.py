@@ -18,9 +18,8 @@ import click
 
 from addin import __version__
 from addin.flags_json import as_dict as flags_dict
-from addin.pipeline import JOBS, FileResult, Options, planned_output, process_file
+from addin.pipeline import JOBS, FileResult, Options, findings, planned_output, process_file
 from addin.scores_json import as_dict
-from addin.scoring import shown
 from addin.settings import CUT_FIELDS, ConfigError, cut_fields
 from addin.values import Bad, parse_date
 from addin.workbook.files import expand
@@ -181,20 +180,8 @@ def _run(
 
 
 def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
-    report, scores = result.outcome.report, result.scores
-    parts = [f"{report.errors} errors, {report.warnings} warnings"] if "validate" in jobs else []
-    if scores is not None:
-        overall = "—" if scores.total.overall is None else f"{shown(scores.total.overall):.1f}"
-        regions = sum(1 for g in scores.level(company=False, with_by=False) if g.named_region)
-        parts.append(f"overall {overall} (target {shown(scores.target):g}), {regions} regions")
-    if result.flags is not None:
-        counts = result.flags.counts()
-        parts.append(
-            f"{counts['overdue']} overdue, {counts['due-soon']} due soon, {counts['repeat']} repeat, "
-            f"{len(result.flags.clusters)} clusters, {counts['under-graded']} under-graded"
-        )
     outputs = ", ".join(str(p) for p in result.outputs.values())
-    return f"{result.path}: {'; '.join(parts)} -> {outputs}"
+    return f"{result.path}: {'; '.join(findings(result, jobs))} -> {outputs}"
 
 
 def _json(results: list[FileResult], failures: list[tuple[Path, str]], jobs: tuple[str, ...]) -> dict[str, object]:

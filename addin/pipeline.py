@@ -23,7 +23,7 @@ from addin.flags import FLAG_FIELDS, FlagReport, assess
 from addin.layout import validation_content
 from addin.results import flags_page, write_results
 from addin.scores_page import scores_content
-from addin.scoring import ScoreError, Scores, score_survey
+from addin.scoring import ScoreError, Scores, score_survey, shown
 from addin.validate import NoLogFound, Outcome, check_workbook
 from addin.workbook.annotate import OpenpyxlCanvas
 from addin.workbook.files import atomic_target, keep_backup, output_path
@@ -72,27 +72,9 @@ def process_file(path: Path, options: Options) -> FileResult:
     loaded = load(path)
     if options.mode != "report":
         _refuse_unsafe(path, options)
-    try:
-        outcome = check_workbook(
-            loaded.sheets,
-            as_of=options.as_of,
-            config=options.config,
-            lang=options.lang,
-            date1904=loaded.date1904,
-            owned=loaded.owned,
-            need_log="validate" in options.jobs or "flag" in options.jobs,
-        )
-    except NoLogFound as exc:
-        raise FileError(str(exc)) from None
+    result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
     del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
-    for table in (outcome.log, outcome.survey):
-        if table is not None:
-            table.drop_cells()
-    result = FileResult(path, outcome, notes=list(outcome.report.notes) if "validate" in options.jobs else [])
-    if "score" in options.jobs:
-        _score(outcome, options, result)
-    if "flag" in options.jobs and outcome.log_values is not None:
-        _flag(outcome, options, result)
+    outcome = result.outcome
     if options.mode == "report":
         fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
         target = planned_output(path, options)
@@ -109,6 +91,50 @@ def process_file(path: Path, options: Options) -> FileResult:
     else:
         _annotate(path, options, outcome, result)
     return result
+
+
+def analyse(
+    path: Path, sheets: dict[str, list[list[object]]], options: Options, *, date1904: bool, owned: frozenset[str]
+) -> FileResult:
+    """Check, score and flag a workbook's grids (no output yet): the part every front end shares."""
+    try:
+        outcome = check_workbook(
+            sheets,
+            as_of=options.as_of,
+            config=options.config,
+            lang=options.lang,
+            date1904=date1904,
+            owned=owned,
+            need_log="validate" in options.jobs or "flag" in options.jobs,
+        )
+    except NoLogFound as exc:
+        raise FileError(str(exc)) from None
+    for table in (outcome.log, outcome.survey):
+        if table is not None:
+            table.drop_cells()
+    result = FileResult(path, outcome, notes=list(outcome.report.notes) if "validate" in options.jobs else [])
+    if "score" in options.jobs:
+        _score(outcome, options, result)
+    if "flag" in options.jobs and outcome.log_values is not None:
+        _flag(outcome, options, result)
+    return result
+
+
+def findings(result: FileResult, jobs: tuple[str, ...]) -> list[str]:
+    """What a run found, in short parts ("22 errors, 2 warnings", "overall 78.8 (target 80), 5 regions", …)."""
+    report, scores = result.outcome.report, result.scores
+    parts = [f"{report.errors} errors, {report.warnings} warnings"] if "validate" in jobs else []
+    if scores is not None:
+        overall = "—" if scores.total.overall is None else f"{shown(scores.total.overall):.1f}"
+        regions = sum(1 for g in scores.level(company=False, with_by=False) if g.named_region)
+        parts.append(f"overall {overall} (target {shown(scores.target):g}), {regions} regions")
+    if result.flags is not None:
+        counts = result.flags.counts()
+        parts.append(
+            f"{counts['overdue']} overdue, {counts['due-soon']} due soon, {counts['repeat']} repeat, "
+            f"{len(result.flags.clusters)} clusters, {counts['under-graded']} under-graded"
+        )
+    return parts
 
 
 def _score(outcome: Outcome, options: Options, result: FileResult) -> None:
