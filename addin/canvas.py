@@ -88,7 +88,7 @@ class Canvas(Protocol):
     def note(self, title: str, cell: Cell, text: str | None, *, author: str) -> None: ...
     def widths(self, title: str, widths: dict[int, float]) -> None: ...
     def height(self, title: str, row: int, points: float) -> None: ...
-    def scale(self, title: str, rect: Rect, target: float) -> None: ...  # colour scale, red font below target
+    def scale(self, title: str, rect: Rect, target: float, values: Sequence[object]) -> None: ...  # one column
     def chart(self, title: str, spec: ChartSpec) -> None: ...
     def layout(self, title: str, *, freeze: int | None, filter: Rect | None, page: Page) -> None: ...
 
@@ -137,14 +137,14 @@ def below_target_style() -> Style:
 
 
 def render(canvas: Canvas, title: str, page: Page) -> None:
-    """Write a `Page` into the (new, empty) sheet `title`: one write per block, styles by rectangle."""
+    """Write a `Page` into the (new, empty) sheet `title`: all values in one write, styles by rectangle."""
     canvas.widths(title, {column: width for column, width in enumerate(page.widths, start=1)})
-    canvas.write(title, 1, 1, [[page.title], [page.subtitle]])
+    canvas.write(title, 1, 1, _grid(page))
     canvas.style(title, [(1, 1, 1, 1)], Style(bold=True, size=14))
     canvas.style(title, [(2, 1, 2, 1)], Style(italic=True, colour=SUBTITLE_COLOUR))
     filter_rect = None
     for block in page.blocks:
-        filter_rect = _block(canvas, title, block) or filter_rect
+        filter_rect = _style_block(canvas, title, block) or filter_rect
     canvas.layout(title, freeze=page.freeze, filter=filter_rect, page=page)
     for chart in page.charts:
         block = page.blocks[chart.block]
@@ -152,7 +152,7 @@ def render(canvas: Canvas, title: str, page: Page) -> None:
             continue
         first, last = block.first_row, block.first_row + chart.count - 1
 
-        def column(index: int, top: int, block=block, last=last) -> Rect:
+        def column(index: int, top: int, block: Block = block, last: int = last) -> Rect:
             return (top, block.left + index, last, block.left + index)
 
         canvas.chart(
@@ -169,15 +169,29 @@ def render(canvas: Canvas, title: str, page: Page) -> None:
         )
 
 
-def _block(canvas: Canvas, title: str, block: Block) -> Rect | None:
-    """Write one block; returns its filter range when it asks for one."""
+def _grid(page: Page) -> list[list[object]]:
+    """The page's values as one rectangle from A1 (None where nothing is written)."""
+    cells: dict[Cell, object] = {(1, 1): page.title, (2, 1): page.subtitle}
+    for block in page.blocks:
+        if block.caption:
+            cells[(block.top - 1, block.left)] = block.caption
+        for c, text in enumerate(block.header):
+            cells[(block.top, block.left + c)] = text
+        for r, row in enumerate(block.rows, start=block.first_row):
+            for c, value in enumerate(row, start=block.left):
+                cells[(r, c)] = value
+    bottom, right = max(r for r, _ in cells), max(c for _, c in cells)
+    grid: list[list[object]] = [[None] * right for _ in range(bottom)]
+    for (r, c), value in cells.items():
+        grid[r - 1][c - 1] = value
+    return grid
+
+
+def _style_block(canvas: Canvas, title: str, block: Block) -> Rect | None:
+    """Format one block (its values are already written); returns its filter range when it asks for one."""
     left, first = block.left, block.first_row
     if block.caption:
-        canvas.write(title, block.top - 1, left, [[block.caption]])
         canvas.style(title, [(block.top - 1, left, block.top - 1, left)], Style(bold=True))
-    grid = ([list(block.header)] if block.header else []) + [list(r) for r in block.rows]
-    if grid:
-        canvas.write(title, block.top, left, grid)
     if block.header:
         head = (block.top, left, block.top, left + len(block.header) - 1)
         canvas.style(title, [head], Style(bold=True, fill=HEADER_FILL, wrap=True))
@@ -196,7 +210,8 @@ def _block(canvas: Canvas, title: str, block: Block) -> Rect | None:
         canvas.paint(title, runs(cells), rgb)
     if block.target is not None and block.rows:
         for c in block.scaled:
-            canvas.scale(title, (first, left + c, last, left + c), block.target)
+            column = [row[c] if c < len(row) else None for row in block.rows]
+            canvas.scale(title, (first, left + c, last, left + c), block.target, column)
     if block.filter and block.header:
         return (block.top, left, max(last, block.top), left + len(block.header) - 1)
     return None

@@ -190,7 +190,7 @@ class OpenpyxlCanvas:
     def height(self, title: str, row: int, points: float) -> None:
         self.wb[title].row_dimensions[row].height = points
 
-    def scale(self, title: str, rect: Rect, target: float) -> None:
+    def scale(self, title: str, rect: Rect, target: float, values: Sequence[object]) -> None:
         top, left, bottom, right = rect
         cells = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
         (low, mid, high), (at_low, at_mid, at_high) = SCALE_COLOURS, scale_stops(target)

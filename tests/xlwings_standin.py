@@ -1,0 +1,430 @@
+"""An in-memory stand-in for the part of xlwings that `addin.excel` uses, and nothing more.
+
+The subset is the one listed in `addin.excel`'s docstring. It behaves like Excel where our code
+depends on it, and counts every call so tests can bound the round trips a live Excel would make:
+* reads return numbers as float, dates as datetime and blanks as None; error cells as their text
+  (`err_to_str=True`);
+* a written string starting with "'" is stored as text without it; one starting with "=" is a
+  formula, and only `HYPERLINK(...)` is understood - any other formula raises, so a test fails if
+  user text ever reaches Excel as a formula;
+* `.color` of a range whose cells differ raises TypeError, as xlwings does when Excel answers Null;
+* the used range ends at the last cell with a value or a format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
+READS, WRITES = "range read", "range write"
+
+
+@dataclass
+class XCell:
+    value: object = None
+    formula: str | None = None
+    fill: tuple[int, int, int] | None = None
+    font: dict[str, object] = field(default_factory=dict)
+    number_format: str | None = None
+    wrap: bool = False
+    note: str | None = None
+
+
+def _parse_cell(text: str) -> tuple[int, int]:
+    match = _CELL.match(text.strip())
+    if not match:
+        raise ValueError(f"not a cell address: {text!r}")
+    return int(match.group(2)), column_index_from_string(match.group(1))
+
+
+def _rgb(colour: object) -> tuple[int, int, int] | None:
+    if colour is None:
+        return None
+    if isinstance(colour, str):
+        colour = colour.lstrip("#")
+        return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+    return tuple(colour)  # type: ignore[return-value]
+
+
+class App:
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+        self.alerts: list[str] = []
+        self.status: list[object] = []
+        self.screen_updating = True
+        self.books = _Books()
+
+    @property
+    def status_bar(self) -> object:
+        return self.status[-1] if self.status else False
+
+    @status_bar.setter
+    def status_bar(self, value: object) -> None:
+        self.status.append(value)
+
+    def alert(self, prompt: str, title: str | None = None, **_: object) -> None:
+        self.alerts.append(prompt)
+
+
+class _Books:
+    active: Book | None = None
+
+
+class Book:
+    def __init__(self, name: str, app: App | None = None) -> None:
+        self.name = name
+        self.app = app or App()
+        self.app.books.active = self
+        self.sheets = Sheets(self)
+        self.names = Names(self)
+        self.active_sheet: str | None = None
+
+    @classmethod
+    def from_file(cls, path: Path) -> Book:
+        """A live book holding what Excel would show for the file: values, fills, notes, defined names."""
+        wb = openpyxl.load_workbook(path, data_only=True)  # Excel shows formulas' values (errors as "#N/A")
+        formulas = openpyxl.load_workbook(path)
+        book = cls(path.name)
+        for ws in wb.worksheets:
+            sheet = book.sheets.add(ws.title, after=book.sheets[-1] if len(book.sheets) else None)
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.value is None and not (cell.has_style and cell.fill.fill_type == "solid"):
+                        continue
+                    target = sheet.cells.setdefault((cell.row, cell.column), XCell())
+                    target.value = cell.value
+                    typed = formulas[ws.title].cell(cell.row, cell.column)
+                    if typed.data_type == "f":
+                        target.formula = str(typed.value)
+                    if cell.fill.fill_type == "solid" and cell.fill.fgColor.type == "rgb":
+                        target.fill = _rgb(str(cell.fill.fgColor.rgb)[-6:])
+                    if cell.comment is not None:
+                        target.note = cell.comment.text
+        for name, defined in wb.defined_names.items():
+            book.names.add(name, "=" + defined.attr_text)
+        book.app.calls.clear()
+        return book
+
+
+class Sheets:
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self._items: list[Sheet] = []
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, key: str | int) -> Sheet:
+        if isinstance(key, int):
+            return self._items[key]
+        for sheet in self._items:
+            if sheet.name.casefold() == key.casefold():
+                return sheet
+        raise KeyError(key)
+
+    def add(self, name: str, after: Sheet | None = None) -> Sheet:
+        if any(s.name.casefold() == name.casefold() for s in self._items):
+            raise ValueError(f"a sheet named {name} exists")
+        sheet = Sheet(self.book, name)
+        index = self._items.index(after) + 1 if after is not None else 0
+        self._items.insert(index, sheet)
+        self.book.app.calls["sheet add"] += 1
+        return sheet
+
+
+class Names:
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self._items: dict[str, Name] = {}
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(list(self._items.values()))
+
+    def __getitem__(self, name: str) -> Name:
+        return self._items[name]
+
+    def add(self, name: str, refers_to: str) -> Name:
+        self._items[name] = Name(self, name, refers_to)
+        self.book.app.calls["name"] += 1
+        return self._items[name]
+
+
+@dataclass
+class Name:
+    owner: Names
+    name: str
+    refers_to: str
+
+    def delete(self) -> None:
+        del self.owner._items[self.name]
+
+
+class Sheet:
+    def __init__(self, book: Book, name: str) -> None:
+        self.book, self.name = book, name
+        self.cells: dict[tuple[int, int], XCell] = {}
+        self.widths: dict[int, float] = {}
+        self.heights: dict[int, float] = {}
+        self.visible = True
+        self.charts = Charts(self)
+
+    def delete(self) -> None:
+        self.book.sheets._items.remove(self)
+
+    def activate(self) -> None:
+        self.book.active_sheet = self.name
+
+    @property
+    def used_range(self) -> Range:
+        used = [key for key, c in self.cells.items() if c.value is not None or c.fill or c.note or c.font]
+        if not used:
+            return Range(self, [(1, 1, 1, 1)])
+        rows, columns = [r for r, _ in used], [c for _, c in used]
+        return Range(self, [(min(rows), min(columns), max(rows), max(columns))])
+
+    def range(self, first: object, last: object = None) -> Range:
+        if isinstance(first, str):
+            areas = []
+            for part in first.split(","):
+                corners = [_parse_cell(p) for p in part.split(":")]
+                (top, left), (bottom, right) = corners[0], corners[-1]
+                areas.append((top, left, bottom, right))
+            return Range(self, areas)
+        top, left = first  # type: ignore[misc]
+        bottom, right = last if last is not None else first  # type: ignore[misc]
+        return Range(self, [(top, left, bottom, right)])
+
+    def cell(self, row: int, column: int) -> XCell:
+        return self.cells.setdefault((row, column), XCell())
+
+
+class Range:
+    def __init__(self, sheet: Sheet, areas: list[tuple[int, int, int, int]], ndim: int | None = None) -> None:
+        self.sheet, self.areas, self.ndim = sheet, areas, ndim
+        self._count = sheet.book.app.calls
+
+    def _cells(self) -> list[XCell]:
+        return [
+            self.sheet.cell(r, c)
+            for top, left, bottom, right in self.areas
+            for r in range(top, bottom + 1)
+            for c in range(left, right + 1)
+        ]
+
+    def options(self, ndim: int | None = None, err_to_str: bool = False) -> Range:
+        return Range(self.sheet, self.areas, ndim)
+
+    @property
+    def last_cell(self) -> Range:
+        top, left, bottom, right = self.areas[-1]
+        return Range(self.sheet, [(bottom, right, bottom, right)])
+
+    @property
+    def row(self) -> int:
+        return self.areas[0][0]
+
+    @property
+    def column(self) -> int:
+        return self.areas[0][1]
+
+    @property
+    def left(self) -> float:
+        return sum(self.sheet.widths.get(c, 8.43) * 5.6 for c in range(1, self.column))
+
+    @property
+    def top(self) -> float:
+        return sum(self.sheet.heights.get(r, 15.0) for r in range(1, self.row))
+
+    @property
+    def value(self) -> object:
+        self._count[READS] += 1
+        (top, left, bottom, right), cells = self.areas[0], self.sheet.cells
+        grid = []
+        for r in range(top, bottom + 1):
+            row = []
+            for c in range(left, right + 1):
+                cell = cells.get((r, c))
+                row.append(_as_read(None if cell is None else cell.value))
+            grid.append(row)
+        if self.ndim == 2 or (top, left) != (bottom, right):
+            return grid
+        return grid[0][0]
+
+    @value.setter
+    def value(self, data: object) -> None:
+        self._count[WRITES] += 1
+        top, left = self.areas[0][:2]
+        rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
+        for r, row in enumerate(rows, start=top):
+            for c, value in enumerate(row, start=left):
+                _store(self.sheet.cell(r, c), value)
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        self._count["colour read"] += 1
+        found = {cell.fill for cell in self._cells()}
+        if len(found) > 1:
+            raise TypeError("int() argument must be a string, a bytes-like object or a real number, not 'NoneType'")
+        return found.pop()
+
+    @color.setter
+    def color(self, colour: object) -> None:
+        self._count["format"] += 1
+        rgb = _rgb(colour)
+        for cell in self._cells():
+            cell.fill = rgb
+
+    @property
+    def font(self) -> _Font:
+        return _Font(self)
+
+    def _format(self, **attributes: object) -> None:
+        self._count["format"] += 1
+        for cell in self._cells():
+            for key, value in attributes.items():
+                setattr(cell, key, value)
+
+    wrap_text = property(None, lambda self, v: self._format(wrap=v))
+    number_format = property(None, lambda self, v: self._format(number_format=v))
+
+    @property
+    def column_width(self) -> None:
+        raise NotImplementedError
+
+    @column_width.setter
+    def column_width(self, width: float) -> None:
+        self._count["format"] += 1
+        for _, left, _, right in self.areas:
+            for c in range(left, right + 1):
+                self.sheet.widths[c] = width
+
+    @property
+    def row_height(self) -> None:
+        raise NotImplementedError
+
+    @row_height.setter
+    def row_height(self, points: float) -> None:
+        self._count["format"] += 1
+        for top, _, bottom, _ in self.areas:
+            for r in range(top, bottom + 1):
+                self.sheet.heights[r] = points
+
+    @property
+    def note(self) -> _Note | None:
+        self._count["note"] += 1
+        cell = self._cells()[0]
+        return None if cell.note is None else _Note(cell)
+
+    def add_note(self, text: str) -> _Note:
+        self._count["note"] += 1
+        cell = self._cells()[0]
+        if cell.note is not None:
+            raise ValueError("This cell already has a note")
+        cell.note = text
+        return _Note(cell)
+
+
+class _Font:
+    def __init__(self, owner: Range) -> None:
+        object.__setattr__(self, "owner", owner)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        owner: Range = object.__getattribute__(self, "owner")
+        owner._count["format"] += 1
+        for cell in owner._cells():
+            cell.font[key] = _rgb(value) if key == "color" else value
+
+
+@dataclass
+class _Note:
+    cell: XCell
+
+    @property
+    def text(self) -> str:
+        return str(self.cell.note)
+
+    def delete(self) -> None:
+        self.cell.note = None
+
+
+class Charts:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.items: list[Chart] = []
+
+    def add(self, left: float, top: float, width: float, height: float) -> Chart:
+        self.sheet.book.app.calls["chart"] += 1
+        chart = Chart()
+        self.items.append(chart)
+        return chart
+
+
+@dataclass
+class Chart:
+    source: Range | None = None
+    chart_type: str | None = None
+    name: str | None = None
+
+    def set_source_data(self, source: Range) -> None:
+        self.source = source
+
+
+def _as_read(value: object) -> object:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _store(cell: XCell, value: object) -> None:
+    if cell.formula and not _HYPERLINK.match(cell.formula) and value == cell.value:
+        return  # the user's formula, read and written back unchanged (as Excel keeps it)
+    cell.formula = None
+    if isinstance(value, str) and value.startswith("'"):
+        cell.value = value[1:]
+    elif isinstance(value, str) and value.startswith("="):
+        match = _HYPERLINK.match(value)
+        if match is None:
+            raise AssertionError(f"a formula reached Excel: {value!r}")
+        cell.formula, cell.value = value, match.group(2).replace('""', '"')
+    elif value == "":
+        cell.value = None
+    else:
+        cell.value = value
+
+
+def hyperlink_target(cell: XCell) -> str | None:
+    """The location a HYPERLINK formula points at, without the leading '#'."""
+    match = _HYPERLINK.match(cell.formula or "")
+    return None if match is None else match.group(1).replace('""', '"').lstrip("#")
+
+
+def cell_letter(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+
+
+def book_from_grids(name: str, sheets: dict[str, list[list[object]]]) -> Book:
+    """A live book holding these values from A1 (no formats): quick to build at 100k rows."""
+    book = Book(name)
+    for title, grid in sheets.items():
+        sheet = book.sheets.add(title, after=book.sheets[-1] if len(book.sheets) else None)
+        for r, row in enumerate(grid, start=1):
+            for c, value in enumerate(row, start=1):
+                if value not in (None, ""):
+                    sheet.cells[(r, c)] = XCell(value=value)
+    book.app.calls.clear()
+    return book
