@@ -1,0 +1,1 @@
+"""Build steps for the Excel workbooks (VBA project, template, add-in)."""
