@@ -1,0 +1,205 @@
+"""Build the committed Excel files from text: `python -m addin.build [--out workbooks]`.
+
+* `complaints_template.xlsm`: the sample log and survey (English), Settings, Recipients, an
+  Instructions sheet, five buttons on the log sheet wired to `macros/Buttons.bas`, and an
+  `xlwings.conf` sheet (which Python the buttons use);
+* `ComplaintDesk.xlam`: the add-in, with `macros/Ribbon.bas` behind the "Complaints" ribbon tab
+  of `macros/customUI.xml` (the 2006 customUI form, which openpyxl keeps).
+Both carry xlwings' own BSD-licensed VBA module and its Dictionary class, taken from the
+installed xlwings (pinned in pyproject), so users need no xlwings add-in. The VBA project is
+source only (`addin.build.ovba`): Excel compiles it when the file is first opened.
+
+Same inputs, same bytes: fixed document dates, fixed zip timestamps, no random GUIDs.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+import xlwings
+
+from addin.build.ovba import Module, document_module, vba_project
+from addin.sample import FIXED_CREATED, write_sample
+from addin.workbook.reader import load
+
+ROOT = Path(__file__).resolve().parents[2]
+MACROS = ROOT / "macros"
+WORKBOOK_BASE = "0{00020819-0000-0000-C000-000000000046}"
+SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
+ADDIN_TYPE = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
+MACRO_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+UI_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TEMPLATE_ROWS = 60  # example complaints and responses in the template: enough to see every button work
+
+
+@dataclass(frozen=True)
+class Button:
+    macro: str  # Sub in Buttons.bas
+    caption: str
+    ribbon: str  # Sub in Ribbon.bas
+
+
+BUTTONS = (
+    Button("ValidateLog", "Validate log", "Ribbon_ValidateLog"),
+    Button("ShowScores", "Scores", "Ribbon_Scores"),
+    Button("ShowFlags", "Flags", "Ribbon_Flags"),
+    Button("RunAll", "Run all", "Ribbon_RunAll"),
+    Button("EmailSummary", "Email summary", "Ribbon_EmailSummary"),
+)
+XLWINGS_CONF = (  # key, value, what it is for; an empty value means xlwings' default
+    ("Interpreter_Win", "", "Windows: full path of python.exe with complaint-desk installed (empty: python on PATH)"),
+    ("Interpreter_Mac", "", "macOS: full path of python3 with complaint-desk installed (empty: python on PATH)"),
+    ("PYTHONPATH", "", "extra folders to import from (not needed when complaint-desk is pip-installed)"),
+    ("Show Console", "False", "Windows: True shows a console with Python's output, for troubleshooting"),
+)
+INSTRUCTIONS = (
+    "Complaint Desk — how to use this workbook",
+    "",
+    "1. Replace the example rows on Complaints and Survey with your own (keep the header rows).",
+    "2. Click a button on the Complaints sheet (or use the Complaints tab of the ComplaintDesk add-in):",
+    "   Validate log — every problem listed on the Validation sheet with a link to its cell; cells marked.",
+    "   Scores — satisfaction scores per dimension and region against the target (Scores sheet).",
+    "   Flags — overdue, due-soon, repeat and secondary complaints, clusters (Flags sheet, ⚑ columns).",
+    "   Run all — all three.   Email summary — not available in this version yet.",
+    "3. Settings holds the rules (deadlines, target, …); Recipients the managers per region.",
+    "The buttons need Python with complaint-desk installed: see the xlwings.conf sheet and the README.",
+    "A re-run replaces only what the add-in wrote; your own sheets, colours and notes are kept.",
+)
+
+
+def read_macro(name: str) -> str:
+    return (MACROS / name).read_text(encoding="utf-8")
+
+
+def xlwings_modules() -> list[Module]:
+    """xlwings' standalone VBA module and the Dictionary class it needs, from the installed package."""
+    folder = Path(xlwings.__file__).parent
+    return [
+        Module("xlwings", (folder / "xlwings.bas").read_text(encoding="utf-8"), "standard"),
+        Module("Dictionary", (folder / "addin" / "Dictionary.cls").read_text(encoding="utf-8"), "class"),
+    ]
+
+
+def _project(sheets: int, own: list[Module]) -> bytes:
+    documents = [document_module("ThisWorkbook", WORKBOOK_BASE)]
+    documents += [document_module(f"Sheet{n}", SHEET_BASE) for n in range(1, sheets + 1)]
+    return vba_project([*documents, *own, *xlwings_modules()])
+
+
+def _workbook(target: io.BytesIO) -> xlsxwriter.Workbook:
+    book = xlsxwriter.Workbook(
+        target, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
+    book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk", "title": "Complaint Desk"})
+    book.set_vba_name("ThisWorkbook")
+    return book
+
+
+def _sample_sheets() -> dict[str, list[list[object]]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sample.xlsx"
+        write_sample(path, rows=TEMPLATE_ROWS, survey_rows=TEMPLATE_ROWS, lang="en", seed=2026)
+        return load(path).sheets
+
+
+def _write_grid(ws: xlsxwriter.worksheet.Worksheet, grid: list[list[object]], formats: dict[str, object]) -> None:
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value in (None, ""):
+                continue
+            if isinstance(value, datetime):
+                ws.write_datetime(r, c, value, formats["datetime"])
+            elif isinstance(value, date):
+                ws.write_datetime(r, c, datetime(value.year, value.month, value.day), formats["date"])
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, str(value))
+
+
+def build_template(path: Path) -> None:
+    sheets = _sample_sheets()
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    formats = {
+        "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True}),
+        "title": book.add_format({"bold": True, "font_size": 16}),
+    }
+    titles = [*sheets, "Instructions", "xlwings.conf"]
+    for n, title in enumerate(titles, start=1):
+        ws = book.add_worksheet(title)
+        ws.set_vba_name(f"Sheet{n}")
+        if title in sheets:
+            _write_grid(ws, sheets[title], formats)
+            ws.set_column(0, 20, 14)
+        if n == 1:  # the log: buttons on its title rows, above the table's header (row 4)
+            for k, button in enumerate(BUTTONS):
+                ws.insert_button(
+                    0, 4 + 2 * k, {"macro": button.macro, "caption": button.caption, "width": 120, "height": 30}
+                )
+            ws.activate()
+        if title == "Instructions":
+            ws.set_column(0, 0, 110)
+            for r, line in enumerate(INSTRUCTIONS):
+                ws.write_string(r, 0, line, formats["title"] if r == 0 else None)
+        if title == "xlwings.conf":
+            ws.set_column(0, 0, 20)
+            ws.set_column(1, 1, 40)
+            ws.set_column(2, 2, 90)
+            for r, row in enumerate(XLWINGS_CONF):
+                for c, value in enumerate(row):
+                    ws.write_string(r, c, value)
+    book.add_vba_project(
+        io.BytesIO(_project(len(titles), [Module("Buttons", read_macro("Buttons.bas"), "standard")])), is_stream=True
+    )
+    book.close()
+    path.write_bytes(_normalised(buffer.getvalue()))
+
+
+def build_addin(path: Path) -> None:
+    buffer = io.BytesIO()
+    book = _workbook(buffer)
+    ws = book.add_worksheet("xlwings.conf")
+    ws.set_vba_name("Sheet1")
+    for r, row in enumerate(XLWINGS_CONF):
+        for c, value in enumerate(row):
+            ws.write_string(r, c, value)
+    book.add_vba_project(
+        io.BytesIO(_project(1, [Module("Ribbon", read_macro("Ribbon.bas"), "standard")])), is_stream=True
+    )
+    book.close()
+    path.write_bytes(_normalised(buffer.getvalue(), ribbon=read_macro("customUI.xml").encode("utf-8")))
+
+
+def _normalised(package: bytes, ribbon: bytes | None = None) -> bytes:
+    """The package with fixed zip timestamps; with `ribbon`, turned into an add-in carrying that customUI."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if ribbon is not None and info.filename == "[Content_Types].xml":
+                data = data.replace(MACRO_TYPE.encode(), ADDIN_TYPE.encode())
+            if ribbon is not None and info.filename == "_rels/.rels":
+                link = f'<Relationship Id="rIdCustomUI" Type="{UI_RELATIONSHIP}" Target="customUI/customUI.xml"/>'
+                data = data.replace(b"</Relationships>", link.encode() + b"</Relationships>")
+            target.writestr(zipfile.ZipInfo(info.filename, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+        if ribbon is not None:
+            target.writestr(zipfile.ZipInfo("customUI/customUI.xml", ZIP_TIME), ribbon, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def build(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    template, addin = out / "complaints_template.xlsm", out / "ComplaintDesk.xlam"
+    build_template(template)
+    build_addin(addin)
+    return [template, addin]
