@@ -217,6 +217,12 @@ def _style_block(canvas: Canvas, title: str, block: Block) -> Rect | None:
     return None
 
 
+def cells(rect: Rect) -> Iterable[Cell]:
+    """Every cell of a rectangle, row by row."""
+    top, left, bottom, right = rect
+    return ((r, c) for r in range(top, bottom + 1) for c in range(left, right + 1))
+
+
 def _link(value: object) -> bool:
     return isinstance(value, Link)
 

@@ -40,6 +40,7 @@ from addin.canvas import (
     Rect,
     Style,
     below_target_style,
+    cells,
     rgb_spec,
     runs,
     scale_colour,
@@ -191,11 +192,6 @@ def _from_excel(value: object) -> object:
     return value
 
 
-def _cells(rect: Rect) -> Iterable[Cell]:
-    top, left, bottom, right = rect
-    return ((r, c) for r in range(top, bottom + 1) for c in range(left, right + 1))
-
-
 class XlwingsCanvas:
     """The `addin.canvas.Canvas` operations on a live workbook, each as few xlwings calls as it allows."""
 
@@ -285,7 +281,7 @@ class XlwingsCanvas:
         Excel reports one colour, or none, for a range whose cells agree and Null (xlwings:
         TypeError) when they differ, so k filled patches cost about k·log(n) reads, not one per cell.
         """
-        wanted = {cell for rect in rects for cell in _cells(rect)}
+        wanted = {cell for rect in rects for cell in cells(rect)}
         if not wanted:
             return {}
         sheet, found = self._sheet(title), {}
@@ -293,7 +289,7 @@ class XlwingsCanvas:
         pending = [(min(rows), min(columns), max(rows), max(columns))]
         while pending:
             top, left, bottom, right = area = pending.pop()
-            if not any(cell in wanted for cell in _cells(area)):
+            if not any(cell in wanted for cell in cells(area)):
                 continue
             try:
                 colour = sheet.range((top, left), (bottom, right)).color
@@ -307,7 +303,7 @@ class XlwingsCanvas:
                 continue
             if colour is not None:
                 spec = rgb_spec("".join(f"{int(x):02X}" for x in colour))
-                found.update({cell: spec for cell in _cells(area) if cell in wanted})
+                found.update({cell: spec for cell in cells(area) if cell in wanted})
         return found
 
     def restore(self, title: str, specs: dict[Cell, str]) -> None:
@@ -315,8 +311,8 @@ class XlwingsCanvas:
         by_colour: dict[str | None, list[Cell]] = {}
         for cell, spec in specs.items():
             by_colour.setdefault(spec_rgb(spec or NO_FILL), []).append(cell)
-        for rgb, cells in by_colour.items():
-            self.paint(title, runs(cells), rgb)
+        for rgb, coloured in by_colour.items():
+            self.paint(title, runs(coloured), rgb)
 
     def notes(self, title: str, cells: Iterable[Cell]) -> dict[Cell, bool]:
         sheet, found = self._sheet(title), {}
@@ -352,8 +348,8 @@ class XlwingsCanvas:
                 by_colour.setdefault(scale_colour(float(value), target), []).append((r, column))
                 if value < target:
                     below.append((r, column))
-        for rgb, cells in by_colour.items():
-            self.paint(title, runs(cells), rgb)
+        for rgb, coloured in by_colour.items():
+            self.paint(title, runs(coloured), rgb)
         if below:
             self.style(title, runs(below), below_target_style())
 

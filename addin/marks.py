@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from addin.canvas import NO_FILL, Canvas, Cell, Rect, Style, is_ours, runs
+from addin.canvas import NO_FILL, Canvas, Cell, Rect, Style, cells, is_ours, runs
 from addin.flags_page import LogColumns
 from addin.layout import HEADER_FILL, MARK_AUTHOR, MARK_FILLS, NUMBER_FORMATS
 from addin.problems import Level, Problem, column_letter
@@ -115,11 +115,6 @@ def parse_ref(ref: str) -> Rect:
     return top, left, bottom, right
 
 
-def _cells(rect: Rect) -> Iterable[Cell]:
-    top, left, bottom, right = rect
-    return ((r, c) for r in range(top, bottom + 1) for c in range(left, right + 1))
-
-
 class Ledger:
     """The marks this add-in made, read from and saved to the very hidden ledger sheet."""
 
@@ -154,7 +149,7 @@ class Ledger:
         for (_, _, kind, original, rgb, added), rect in zip(entries, rects, strict=True):
             if kind == FLAGS:
                 saved = json.loads(str(original or "{}"))
-                for r, c in _cells(rect):
+                for r, c in cells(rect):
                     if is_ours(current.get((r, c)), rgb):
                         restore[(r, c)] = saved.get(column_letter(c), NO_FILL)
                 continue
@@ -197,9 +192,9 @@ def apply_marks(canvas: Canvas, ledger: Ledger, marks: list[Mark]) -> None:
     for mark in marks:
         by_sheet[mark.sheet].append(mark)
     for sheet, found in by_sheet.items():
-        cells = [(m.row, m.column) for m in found]
-        current = canvas.fills(sheet, [(r, c, r, c) for r, c in cells])
-        noted = canvas.notes(sheet, cells)
+        marked = [(m.row, m.column) for m in found]
+        current = canvas.fills(sheet, [(r, c, r, c) for r, c in marked])
+        noted = canvas.notes(sheet, marked)
         for level, rgb in MARK_FILLS.items():
             canvas.paint(sheet, runs((m.row, m.column) for m in found if m.level is level), rgb)
         for mark in found:
@@ -253,8 +248,8 @@ def write_log_columns(canvas: Canvas, ledger: Ledger, log: Table, columns: LogCo
                 kept[letter] = originals[(row, c)]
         ref = f"{column_letter(table_left)}{row}:{column_letter(first - 1)}{row}"
         ledger.rows.append((sheet, ref, FLAGS, json.dumps(kept), rgb, 0))
-    for rgb, cells in by_colour.items():
-        canvas.paint(sheet, runs(cells), rgb)
+    for rgb, coloured in by_colour.items():
+        canvas.paint(sheet, runs(coloured), rgb)
 
 
 def _our_columns(header: list[object], header_row: int) -> int:
