@@ -76,12 +76,13 @@ def process_file(path: Path, options: Options) -> FileResult:
     del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
     outcome = result.outcome
     if options.mode == "report":
-        fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
         target = planned_output(path, options)
         pages = []
         if "validate" in options.jobs:
             pages.append(
-                validation_content(outcome.report, name=path.name, as_of=options.as_of, fields=fields, legend=False)
+                validation_content(
+                    outcome.report, name=path.name, as_of=options.as_of, fields=outcome.fields, legend=False
+                )
             )
         if result.scores is not None:
             pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))

@@ -41,7 +41,6 @@ def write_results(
 ) -> Written:
     """Owned sheets for each job that ran, marks and flag columns on the log, the ledger."""
     lang, written = outcome.lang, Written()
-    fields = {f.key: f for table in (outcome.log, outcome.survey) if table is not None for f in table.fields}
     ledger = Ledger(canvas)
     marks = marks_from(outcome.report.problems, lang) if validated else []
 
@@ -56,7 +55,7 @@ def write_results(
         ledger.undo(VALIDATION)
         title = page("validation", VALIDATION_SHEET[lang])
         content = validation_content(
-            outcome.report, name=name, as_of=as_of, fields=fields, legend=True, sheet_name=title
+            outcome.report, name=name, as_of=as_of, fields=outcome.fields, legend=True, sheet_name=title
         )
         render(canvas, title, content)
     if scores is not None:

@@ -334,6 +334,11 @@ class Outcome:
     survey_values: Parsed | None = None
     lang: str = "en"
 
+    @property
+    def fields(self) -> dict[str, Field]:
+        """key -> field of both tables found, for naming fields on the Validation sheet."""
+        return {f.key: f for table in (self.log, self.survey) if table is not None for f in table.fields}
+
 
 def settings_sheet(sheets: Mapping[str, Grid]) -> str | None:
     wanted = {normalize(n) for n in SETTINGS_SHEET_NAMES}
