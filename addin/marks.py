@@ -52,11 +52,13 @@ def owned_sheets(canvas: Canvas) -> dict[str, str]:
 
 def release(canvas: Canvas, role: str) -> None:
     """Delete our sheet for `role` (if it still exists) and its defined name."""
-    title = owned_sheets(canvas).get(role)
-    if title is not None:
-        canvas.drop_sheet(title)
-    if OWNED_PREFIX + role in canvas.names():
-        canvas.drop_name(OWNED_PREFIX + role)
+    name = OWNED_PREFIX + role
+    names = canvas.names()  # one pass: each name is a round trip in a live Excel
+    if name not in names:
+        return
+    if names[name] in canvas.titles():
+        canvas.drop_sheet(names[name])
+    canvas.drop_name(name)
 
 
 def free_title(titles: Iterable[str], wanted: str) -> str:
