@@ -21,7 +21,7 @@ from openpyxl.styles.colors import Color
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from addin.canvas import NO_FILL, Cell, ChartSpec, Rect, Style, fill_spec
+from addin.canvas import NO_FILL, Cell, ChartSpec, Rect, Style, cells, fill_spec
 from addin.layout import BELOW_TARGET_FONT, MARK_AUTHOR, SCALE_COLOURS, Link, Page, is_formula_like, scale_stops
 from addin.problems import cell_ref, column_letter
 
@@ -34,10 +34,7 @@ def solid(rgb: str) -> PatternFill:
 
 
 def _cells(rects: Iterable[Rect]) -> Iterable[Cell]:
-    for top, left, bottom, right in rects:
-        for r in range(top, bottom + 1):
-            for c in range(left, right + 1):
-                yield r, c
+    return (cell for rect in rects for cell in cells(rect))
 
 
 def _color_spec(color: Color | None) -> dict[str, object] | None:
