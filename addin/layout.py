@@ -103,6 +103,7 @@ class Chart:
     anchor: tuple[int, int]  # 1-based row and column of the chart's top-left cell
     y_title: str = ""
     y_max: int | None = 100
+    labels: str = "score"  # the data labels' number format (a NUMBER_FORMATS key)
 
 
 @dataclass

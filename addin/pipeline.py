@@ -7,6 +7,8 @@ itself due/state/flag columns and row colours); `complaints run` does all of the
 * `report` (default): `<out>/<stem>.report.xlsx`, the input is only read;
 * `annotate`: a marked copy `<out>/<stem>.annotated<suffix>`;
 * `in-place`: the input itself, after a backup `<stem>.bak<suffix>`, replaced atomically.
+`complaints run` also writes `<out>/<stem>.summary.xlsx` (Summary, Scores, Flags; never the
+log) in every mode, and puts the Summary sheet first in the report.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ import openpyxl
 from addin.calendar import known_years
 from addin.flags import FLAG_FIELDS, FlagReport, assess
 from addin.layout import validation_content
-from addin.results import flags_page, write_results
+from addin.results import flags_page, summary_pages, write_results
 from addin.scores_page import scores_content
 from addin.scoring import ScoreError, Scores, score_survey, shown
+from addin.summary import Summary, summarise
+from addin.summary_page import summary_content
 from addin.validate import NoLogFound, Outcome, check_workbook
 from addin.workbook.annotate import OpenpyxlCanvas
 from addin.workbook.files import atomic_target, keep_backup, output_path
@@ -56,6 +60,7 @@ class FileResult:
     notes: list[str] = field(default_factory=list)
     scores: Scores | None = None
     flags: FlagReport | None = None
+    summary: Summary | None = None  # `complaints run` only: it needs the flags and the scores' job
 
 
 def planned_output(path: Path, options: Options) -> Path:
@@ -88,9 +93,15 @@ def process_file(path: Path, options: Options) -> FileResult:
             pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))
         if result.flags is not None:
             pages.append(flags_page(result.flags, outcome, path.name, legend=False))
+        if result.summary is not None:
+            pages.insert(0, summary_content(result.summary))
         result.outputs["report"] = write_report(target, pages, original=path)
     else:
         _annotate(path, options, outcome, result)
+    if result.summary is not None and result.flags is not None:
+        standalone = summary_pages(result.summary, outcome, result.scores, result.flags)
+        summary_path = output_path(path, options.out, "summary", ".xlsx")
+        result.outputs["summary"] = write_report(summary_path, standalone, original=None, links=False)
     return result
 
 
@@ -118,7 +129,17 @@ def analyse(
         _score(outcome, options, result)
     if "flag" in options.jobs and outcome.log_values is not None:
         _flag(outcome, options, result)
+    if result.flags is not None and set(JOBS) <= set(options.jobs):
+        result.summary = summary_of(result, path.name)
     return result
+
+
+def summary_of(result: FileResult, name: str, region: str | None = None) -> Summary:
+    """The whole-company summary of a processed workbook, or one region's slice of it."""
+    assert result.flags is not None
+    log, lang = result.outcome.log, result.outcome.lang
+    id_column = log.column_of("complaint_id") if log else None
+    return summarise(name, lang, result.flags.as_of, result.flags, result.scores, region=region, id_column=id_column)
 
 
 def findings(result: FileResult, jobs: tuple[str, ...]) -> list[str]:
@@ -190,6 +211,7 @@ def _annotate(path: Path, options: Options, outcome: Outcome, result: FileResult
         validated="validate" in options.jobs,
         scores=result.scores,
         flags=result.flags,
+        summary=result.summary,
     )
     result.notes.extend(written.notes)
     if options.mode == "in-place":

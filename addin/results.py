@@ -17,9 +17,11 @@ from addin.flags_page import flags_content, log_columns
 from addin.layout import Page, validation_content
 from addin.marks import FLAGS, VALIDATION, Ledger, apply_marks, marks_from, new_owned_sheet, write_log_columns
 from addin.problems import column_letter
-from addin.schema import FLAGS_SHEET, SCORES_SHEET, VALIDATION_SHEET
+from addin.schema import FLAGS_SHEET, SCORES_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
 from addin.scores_page import scores_content
 from addin.scoring import Scores
+from addin.summary import Summary, region_flags
+from addin.summary_page import summary_content
 from addin.validate import Outcome
 
 
@@ -38,8 +40,9 @@ def write_results(
     validated: bool,
     scores: Scores | None,
     flags: FlagReport | None,
+    summary: Summary | None = None,
 ) -> Written:
-    """Owned sheets for each job that ran, marks and flag columns on the log, the ledger."""
+    """Owned sheets for each job that ran (the Summary first), marks and flag columns on the log, the ledger."""
     lang, written = outcome.lang, Written()
     ledger = Ledger(canvas)
     marks = marks_from(outcome.report.problems, lang) if validated else []
@@ -51,6 +54,9 @@ def write_results(
         written.shown = written.shown or title
         return title
 
+    if summary is not None:
+        title = page("summary", SUMMARY_SHEET[lang])
+        render(canvas, title, summary_content(summary, sheet_name=title))
     if validated:
         ledger.undo(VALIDATION)
         title = page("validation", VALIDATION_SHEET[lang])
@@ -80,3 +86,18 @@ def flags_page(flags: FlagReport, outcome: Outcome, name: str, *, legend: bool, 
     """The Flags sheet's content for this workbook (links use the log's ID column)."""
     id_column = outcome.log.column_of("complaint_id") if outcome.log else None
     return flags_content(flags, name=name, lang=outcome.lang, id_column=id_column, legend=legend, sheet_name=sheet_name)
+
+
+def summary_pages(summary: Summary, outcome: Outcome, scores: Scores | None, flags: FlagReport) -> list[Page]:
+    """The standalone summary workbook: Summary, Scores and Flags, never the log.
+
+    A region's slice gets its own Summary and the Flags of its complaints only; the Scores
+    sheet compares every region, so it goes only into the whole-company workbook.
+    """
+    name, lang = summary.name, outcome.lang
+    pages = [summary_content(summary, links=False)]
+    if summary.region is None and scores is not None:
+        pages.append(scores_content(scores, name=name, as_of=summary.as_of, lang=lang))
+    sliced = flags if summary.region is None else region_flags(flags, summary.region)
+    pages.append(flags_page(sliced, outcome, name, legend=False))
+    return pages

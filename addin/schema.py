@@ -165,6 +165,8 @@ CSAT_GRADES = 2
 VALIDATION_SHEET = {"en": "Validation", "zh": "校验结果"}
 SCORES_SHEET = {"en": "Scores", "zh": "满意度得分"}
 FLAGS_SHEET = {"en": "Flags", "zh": "预警清单"}
+SUMMARY_SHEET = {"en": "Summary", "zh": "汇总"}
+RECIPIENTS_SHEET_NAMES = ("Recipients", "收件人")
 # Header prefix of the columns the add-in appends to the log; the table finder skips them.
 OWNED_PREFIX = "CD_Owned_"  # defined names marking sheets the add-in created (see addin.marks)
 OWNED_COLUMN_MARK = "⚑"

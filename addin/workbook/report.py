@@ -7,6 +7,7 @@ that, links are written as HYPERLINK formulas with the reference as their cached
 
 from __future__ import annotations
 
+import io
 import os
 from datetime import datetime
 from pathlib import Path
@@ -72,15 +73,15 @@ class _Formats:
         return self.cache[key]
 
 
-def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, prefix: str) -> None:
+def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, prefix: str, links: bool) -> None:
     """Write one `Page`; every value is written as what it is, text never as a formula."""
     for column, width in enumerate(page.widths):
         ws.set_column(column, column, width)
     ws.write_string(0, 0, page.title, fmt.title)
     ws.write_string(1, 0, page.subtitle, fmt.subtitle)
-    links = [0]
+    count = [0] if links else None
     for block in page.blocks:
-        _block(ws, fmt, block, prefix, links)
+        _block(ws, fmt, block, prefix, count)
     if page.freeze:
         ws.freeze_panes(page.freeze - 1, 0)
     ws.set_landscape()
@@ -92,7 +93,8 @@ def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, 
         _chart(book, ws, page, chart)
 
 
-def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[int]) -> None:
+def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[int] | None) -> None:
+    """One table; `links` counts the hyperlinks written so far (None: links become plain text)."""
     left = block.left - 1
     if block.caption:
         ws.write_string(block.top - 2, left, block.caption, fmt.caption)
@@ -103,7 +105,9 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
     for r, row in enumerate(block.rows):
         for c, value in enumerate(row):
             style = fmt.get(block.fills.get((r, c)), block.formats.get(c))
-            if isinstance(value, Link):
+            if isinstance(value, Link) and links is None:
+                ws.write_string(first + r, left + c, value.text, style)
+            elif isinstance(value, Link):
                 links[0] += 1
                 _write_link(ws, first + r, left + c, value, prefix, fmt.get(link=True), links[0] > MAX_URLS)
             elif isinstance(value, str):
@@ -160,7 +164,7 @@ def _chart(book: xlsxwriter.Workbook, ws: Worksheet, page: Page, spec: Chart) ->
 
     chart = book.add_chart({"type": "column"})
     for column in spec.values:
-        chart.add_series({**series(column), "data_labels": {"value": True, "num_format": NUMBER_FORMATS["score"]}})
+        chart.add_series({**series(column), "data_labels": {"value": True, "num_format": NUMBER_FORMATS[spec.labels]}})
     if spec.line is not None:
         line = book.add_chart({"type": "line"})
         line.add_series({**series(spec.line), "line": {"color": "#" + BELOW_TARGET_FONT, "dash_type": "dash"}})
@@ -183,16 +187,29 @@ def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: o
         ws.write_url(r, c, f"internal:{link.location}", style, link.text)
 
 
-def write_report(path: Path, contents: list[Page], original: Path | None) -> Path:
-    """Write the results workbook atomically; `original` is where the links point."""
+def write_report(path: Path, contents: list[Page], original: Path | None, *, links: bool = True) -> Path:
+    """Write the results workbook atomically; `original` is where the links point.
+
+    With `links=False` (the standalone summary, which travels without the log) a link is
+    written as its plain text.
+    """
     with atomic_target(path) as temporary:
-        book = xlsxwriter.Workbook(
-            str(temporary), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        )
-        book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk"})
-        fmt = _Formats(book)
-        prefix = link_prefix(path, original)
-        for content in contents:
-            render(book, book.add_worksheet(content.name), fmt, content, prefix)
-        book.close()
+        _write(str(temporary), contents, link_prefix(path, original), links)
     return path
+
+
+def report_bytes(contents: list[Page]) -> bytes:
+    """The same workbook in memory, links as plain text: an e-mail attachment."""
+    buffer = io.BytesIO()
+    _write(buffer, contents, "", links=False)
+    return buffer.getvalue()
+
+
+def _write(target: str | io.BytesIO, contents: list[Page], prefix: str, links: bool) -> None:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(target, {**options, "in_memory": isinstance(target, io.BytesIO)})
+    book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk"})
+    fmt = _Formats(book)
+    for content in contents:
+        render(book, book.add_worksheet(content.name), fmt, content, prefix, links)
+    book.close()
