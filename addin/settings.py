@@ -22,6 +22,7 @@ by `;`, `；`, `、` or line breaks; one label with its aliases is written `en|�
 | `rules.<code>` | `error`, `warning` or `off` for a validation rule |
 | `output.lang` | `auto`, `en` or `zh` |
 | `deadline.*`, `clock.*`, `repeat.*`, `cluster.*`, `severity.*` | the flag rules' thresholds (`addin.flag_rules`) |
+| `mail.*` | the summary e-mail: host, port, security, user, from, cafile, timeout, subject, cc (never a password) |
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from types import MappingProxyType
 
 from addin.flag_rules import PREFIXES as FLAG_PREFIXES
 from addin.flag_rules import FlagRules, flag_rules, flag_value
+from addin.mail_settings import mail_value
 from addin.problems import RULES, Level, Problem
 from addin.schema import (
     DEFAULT_CATEGORIES,
@@ -53,6 +55,7 @@ from addin.values import clean_text, is_blank, parse_exact, parse_whole
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_\-]+)+$|^(categories|dimensions)$")
 _LIST_SPLIT = re.compile(r"[;；、\n]+")
 OFF = "off"
+SECRET_KEYS = frozenset({"mail.password"})
 # Fields a score table can be grouped by besides region; quarter/month/year come from the survey date.
 CUT_FIELDS = ("quarter", "month", "year", "product_type", "business_type", "customer_type")
 
@@ -96,6 +99,7 @@ class Settings:
     score_by: tuple[str, ...] = ()
     outcome: str = "overall"
     flags: FlagRules = FlagRules()
+    mail: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))  # `mail.*` (addin.mail_settings)
 
     def log_fields(self) -> tuple[Field, ...]:
         return self._with_aliases(LOG_FIELDS)
@@ -147,9 +151,8 @@ class _Builder:
         if origin.file is not None:
             raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason or 'unknown setting'}")
         params = (("key", entry.key), ("reason", reason))
-        self.problems.append(
-            Problem(code, origin.sheet or "", origin.row, origin.column, None, clean_text(entry.value), params)
-        )
+        value = "•••" if entry.key in SECRET_KEYS else clean_text(entry.value)  # never copy a password out
+        self.problems.append(Problem(code, origin.sheet or "", origin.row, origin.column, None, value, params))
 
     def _apply(self, key: str, value: object) -> None:
         parts = key.split(".")
@@ -190,6 +193,8 @@ class _Builder:
             self.values[key] = cut_fields(as_list(value))
         elif key == "score.outcome":
             self.values[key] = clean_text(value)
+        elif parts[0] == "mail" and len(parts) == 2:
+            self.values[key] = mail_value(key, value)
         elif parts[0] in FLAG_PREFIXES:
             self.values[key] = flag_value(key, value)
         elif key == "output.lang":
@@ -221,6 +226,7 @@ class _Builder:
             score_by=v.get("score.by", ()),  # type: ignore[arg-type]
             outcome=v.get("score.outcome", "overall"),  # type: ignore[arg-type]
             flags=flag_rules(v),
+            mail=MappingProxyType({k: x for k, x in v.items() if k.startswith("mail.")}),
         )
 
     def _weights(self, dimensions: tuple[Field, ...]) -> tuple[dict[str, Fraction], str | None]:
