@@ -1,7 +1,8 @@
 """The `complaints` command line: thin click wrappers around `addin.pipeline` and `addin.sample`.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error, 3 some file could
-not be processed (that file gets one line on stderr and the batch goes on).
+not be processed (that file gets one line on stderr and the batch goes on), 4 some e-mail
+could not be sent (`complaints email`).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import click
 from addin import __version__
 from addin.flags_json import as_dict as flags_dict
 from addin.pipeline import JOBS, FileResult, Options, findings, planned_output, process_file
+from addin.recipients import is_address, split_addresses
 from addin.scores_json import as_dict
 from addin.settings import CUT_FIELDS, ConfigError, cut_fields
 from addin.values import Bad, parse_date
 from addin.workbook.files import expand
 from addin.workbook.reader import FileError
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES = 0, 1, 2, 3
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES, EXIT_MAIL = 0, 1, 2, 3, 4
 
 
 def parse_as_of(text: str | None) -> datetime:
@@ -275,6 +277,96 @@ def sample(path: Path, rows: int, survey_rows: int | None, lang: str, seed: int)
         raise click.BadParameter("the sample is an .xlsx file", param_hint="PATH")
     write_sample(path, rows=rows, survey_rows=survey_rows or rows, lang=lang, seed=seed)
     click.echo(f"wrote {path}", err=True)
+
+
+def _addresses(param: str, values: tuple[str, ...]) -> list[str]:
+    found = [a for value in values for a in split_addresses(value)]
+    bad = [a for a in found if not is_address(a)]
+    if bad:
+        raise click.BadParameter(f"not an e-mail address: {', '.join(bad)}", param_hint=param)
+    return found
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--to", multiple=True, help="Whole-company summary to these addresses (repeat, or separate by ;).")
+@click.option("--cc", multiple=True, help="Copy every message to these addresses.")
+@click.option("--subject", help="Subject; {name}, {region} and {date} are filled in (default: Settings' mail.subject).")
+@click.option(
+    "--by-region", is_flag=True, help="Also send each region its own slice, to the Recipients sheet's addresses."
+)
+@click.option("--dry-run", is_flag=True, help="Write one .eml draft per message into --out; send nothing.")
+@click.option("--resend", is_flag=True, help="Send again what the sent log says already went today.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for drafts and the sent log (default: beside each input).",
+)
+@click.option("--as-of", help="Reference time for deadlines and ages (ISO; default: now).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Summary language (default: the workbook's).")
+@click.option(
+    "--config", type=click.Path(dir_okay=False, path_type=Path), help="TOML settings file ([mail] for the server)."
+)
+def email(
+    paths: tuple[str, ...],
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    subject: str | None,
+    by_region: bool,
+    dry_run: bool,
+    resend: bool,
+    out: Path | None,
+    as_of: str | None,
+    lang: str | None,
+    config: Path | None,
+) -> None:
+    """E-mail each workbook's summary to managers: HTML and plain text, summary workbook attached.
+
+    SMTP server from the environment (COMPLAINTS_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD,
+    COMPLAINTS_MAIL_FROM) or the config file's [mail] table; the password only from the
+    environment or the system keyring. A sent log beside the outputs keeps a re-run from
+    sending twice what already went. Exit 4 when some message could not be sent.
+    """
+    from addin.mailing import EmailJob, send_workbook
+
+    if config is not None and not config.is_file():
+        raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
+    recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
+    if not recipients_to and not by_region:
+        raise click.UsageError("say who gets the summary: --to ADDRESS, --by-region, or both")
+    files = expand(list(paths))
+    if not files:
+        raise click.UsageError("no .xlsx/.xlsm files matched " + " ".join(paths))
+    job = EmailJob(
+        as_of=parse_as_of(as_of),
+        to=tuple(recipients_to),
+        cc=tuple(copies),
+        subject=subject,
+        by_region=by_region,
+        dry_run=dry_run,
+        resend=resend,
+        out=out,
+        lang=lang,
+        config=config,
+    )
+    code = EXIT_OK
+    for path in files:
+        try:
+            done = send_workbook(path, job)
+        except FileError as exc:
+            click.echo(f"{path}: {exc}", err=True)
+            code = max(code, EXIT_FILES)
+            continue
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+        for line in done.lines:
+            click.echo(line)
+        for note in done.notes:
+            click.echo(f"{path}: note: {note}", err=True)
+        for reason in done.failed:
+            click.echo(f"{path}: not sent: {reason}", err=True)
+        code = EXIT_MAIL if done.failed else code
+    sys.exit(code)
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ owned sheets, marks and flag columns as `--annotate` (`results.write_results`). 
 workbook, not us: nothing is written to disk, so charts, shapes and macros are never at risk.
 
 xlwings API used here, and nothing else (`tests/xlwings_standin.py` implements exactly this):
-* `Book.caller()`, `book.app`, `book.sheets` (iterate, `[name]`, `[-1]`, `.add(name, after=)`),
+* `Book.caller()`, `book.app`, `book.name`, `book.fullname`,
+  `book.sheets` (iterate, `[name]`, `[-1]`, `.add(name, after=)`),
   `book.names` (iterate, `[name]`, `.add(name, refers_to)`), `Name.name/.refers_to/.delete()`;
 * `app.books.active`, `app.alert(prompt, title=)`, `app.status_bar`, `app.screen_updating`;
 * `sheet.name`, `.used_range`, `.range(cell)`, `.range(cell, cell)`, `.range(address)`,
@@ -46,9 +47,12 @@ from addin.canvas import (
     scale_colour,
     spec_rgb,
 )
+from addin.dispatch import grid_digest
 from addin.layout import Link, Page, is_formula_like
+from addin.mailing import EmailJob, Sending, deliver
 from addin.pipeline import JOBS, FileResult, Options, analyse, findings
 from addin.problems import column_letter
+from addin.recipients import find_recipients
 from addin.results import write_results
 from addin.schema import OWNED_PREFIX
 from addin.scoring import ScoreError
@@ -83,12 +87,55 @@ def run_all(book: Any = None, *, active: bool = False) -> str:
     return press(JOBS, book, active=active)
 
 
-def email_summary(book: Any = None, *, active: bool = False) -> str:
-    """Button "Email summary": the summary e-mail is not built yet (issue 6); the button says so."""
+def email_summary(
+    book: Any = None, *, active: bool = False, as_of: datetime | None = None, environ: dict[str, str] | None = None
+) -> str:
+    """Button "Email summary": each region's summary to its Recipients addresses, the whole company's
+    to the `*`/`全部` rows, through the SMTP server of the environment (COMPLAINTS_SMTP_*).
+
+    It reads the workbook and changes nothing in it. The sent log sits beside the saved
+    workbook (the temp folder for a new one), so a second press the same day sends only
+    what did not go.
+    """
     book = book if book is not None else _caller(active)
-    message = "Email summary is not available in this version yet; Run all fills the Scores and Flags sheets."
-    book.app.alert(message, title=TITLE)
+    as_of = as_of or datetime.now().replace(second=0, microsecond=0)
+    app = book.app
+    try:
+        app.status_bar = f"{TITLE}: reading {book.name}…"
+        canvas = XlwingsCanvas(book)
+        owned = _owned(canvas)
+        sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
+        recipients = find_recipients(sheets)
+        options = Options(as_of=as_of, mode="annotate", jobs=JOBS)
+        result = analyse(Path(book.name), sheets, options, date1904=False, owned=owned)
+        app.status_bar = f"{TITLE}: sending the summary…"
+        job = EmailJob(as_of=as_of, by_region=True)
+        done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ)
+        message = _sent_message(done)
+    except (FileError, ConfigError, ScoreError) as exc:
+        message = f"{book.name}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
+        _log_to_file()
+        log.exception("button email failed")
+        message = f"{book.name}: stopped by an unexpected error ({type(exc).__name__}: {exc}); details in {LOG_FILE}"
+    finally:
+        app.status_bar = False
+    app.alert(message, title=TITLE)
     return message
+
+
+def _folder(book: Any) -> Path:
+    """Where the sent log goes: beside the saved workbook, else the temp folder."""
+    saved = Path(str(getattr(book, "fullname", "") or ""))
+    return saved.parent if saved.is_absolute() and saved.parent.is_dir() else Path(tempfile.gettempdir())
+
+
+def _sent_message(done: Sending) -> str:
+    parts = [f"Sent: {s}" for s in done.sent]
+    parts += [f"Already sent: {s}" for s in done.skipped]
+    parts += [f"Not sent: {s}" for s in done.failed]
+    parts += [f"Note: {n}" for n in done.notes]
+    return "\n".join(parts) if parts else "Nothing was sent."
 
 
 def _caller(active: bool) -> Any:
@@ -117,6 +164,7 @@ def press(jobs: tuple[str, ...], book: Any = None, *, active: bool = False, as_o
             validated="validate" in jobs,
             scores=result.scores,
             flags=result.flags,
+            summary=result.summary,
         )
         message = _message(result, jobs, written.shown, [*result.notes, *written.notes])
     except (FileError, ConfigError, ScoreError) as exc:
@@ -137,8 +185,12 @@ def _log_to_file() -> None:
         log.addHandler(logging.FileHandler(LOG_FILE, encoding="utf-8"))
 
 
+def _owned(canvas: XlwingsCanvas) -> frozenset[str]:
+    return frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
+
+
 def _analyse(canvas: XlwingsCanvas, name: str, jobs: tuple[str, ...], as_of: datetime) -> FileResult:
-    owned = frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
+    owned = _owned(canvas)
     sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
     options = Options(as_of=as_of, mode="annotate", jobs=jobs)
     return analyse(Path(name), sheets, options, date1904=False, owned=owned)
