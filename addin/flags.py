@@ -164,7 +164,9 @@ def assess(parsed: Parsed, settings: Settings, *, as_of: datetime, business: boo
         assessments = [
             _assess(i, log, rules, limits, clock, now, repeats[i], cluster_of.get(i)) for i in range(len(parsed.rows))
         ]
-    return FlagReport(parsed, as_of, rules, clock.business, assessments, clusters, tuple(sorted(clock.unknown_years)))
+    unknown = tuple(sorted(clock.unknown_years))
+    categories = {label.key: label for label in settings.categories}
+    return FlagReport(parsed, as_of, rules, clock.business, assessments, clusters, unknown, categories)
 
 
 @contextmanager
