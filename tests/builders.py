@@ -128,3 +128,46 @@ def standard_workbook(
     return write_workbook(
         path, {"Complaints": log_grid(records, titles=["Complaint log", ""]), "Survey": survey_grid(responses)}
     )
+
+
+def managers_records() -> list[dict[str, object]]:
+    """Seven complaints in three regions whose summary figures are worked out by hand in test_summary."""
+    day = lambda d, h=9: datetime(2026, 11, d, h, 0)  # noqa: E731 - a short date maker for the table below
+    rows = [
+        complaint(1, resolved_at=day(3)),  # East, resolved on time in 2 days
+        complaint(2, resolved_at=day(11)),  # East, resolved late in 10 days
+        complaint(3, received_at=day(14), first_response_at=day(14, 10), status="Open", resolved_at=None),
+        complaint(4, region="West", received_at=day(21), first_response_at=day(21, 10), status="In progress")
+        | {"resolved_at": None, "owner": "Wang"},
+        complaint(5, region="West", received_at=day(16, 10), first_response_at=day(16, 11), status="Open")
+        | {"resolved_at": None, "owner": "Wang", "category": "Parts supply"},
+        complaint(6, region="North", received_at=day(5), first_response_at=day(5, 10), resolved_at=day(9))
+        | {"owner": "Zhao"},
+        complaint(7, customer_id="K003", received_at=day(20), first_response_at=day(20, 10), status="Open")
+        | {"resolved_at": None},
+    ]
+    return [row | {"subject": f"S{i}"} for i, row in enumerate(rows, start=1)]  # no clusters
+
+
+def managers_workbook(
+    path: Path,
+    records: Sequence[Mapping[str, object]] | None = None,
+    recipients: Sequence[Sequence[object]] | None = None,
+) -> Path:
+    """The log above, a survey (East rates 8, West 7) and a Recipients sheet (North has nobody)."""
+    responses = [response(n, region="East", **dict.fromkeys(SURVEY_KEYS[4:], 8)) for n in range(1, 4)]
+    responses += [response(n, region="West", **dict.fromkeys(SURVEY_KEYS[4:], 7)) for n in range(4, 6)]
+    if recipients is None:
+        recipients = [
+            ["East", "east.boss@example.com"],
+            ["West", "west@example.com; west2@example.com"],
+            ["*", "director@example.com"],
+        ]
+    return write_workbook(
+        path,
+        {
+            "Complaints": log_grid(records if records is not None else managers_records()),
+            "Survey": survey_grid(responses),
+            "Recipients": [["Region", "E-mail"], *recipients],
+        },
+    )
