@@ -16,10 +16,13 @@ from click.testing import CliRunner
 from addin import excel
 from addin.canvas import scale_colour, spec_rgb
 from addin.cli import cli
+from addin.mail import SENT_LOG
 from addin.marks import LEDGER_SHEET
 from addin.sample import write_sample
 from addin.workbook.reader import load
 from tests import builders
+from tests.builders import managers_workbook
+from tests.smtp_server import smtp_server
 from tests.xlwings_standin import READS, WRITES, Book, book_from_grids, cell_letter, hyperlink_target
 
 AS_OF = datetime(2026, 11, 21, 9, 0)
@@ -228,10 +231,36 @@ def test_ribbon_acts_on_the_active_workbook(sample: Path, monkeypatch: pytest.Mo
     assert not len(addin_book.sheets)
 
 
-def test_email_button_says_it_is_not_there_yet(sample: Path) -> None:
+def test_email_button_sends_each_region_its_summary_and_changes_nothing(tmp_path: Path) -> None:
+    book = Book.from_file(managers_workbook(tmp_path / "log.xlsx"))
+    sheets = [s.name for s in book.sheets]
+    with smtp_server() as box:
+        environ = {"COMPLAINTS_SMTP_HOST": box.host, "COMPLAINTS_SMTP_PORT": str(box.port)}
+        environ |= {"COMPLAINTS_SMTP_SECURITY": "none", "COMPLAINTS_MAIL_FROM": "desk@example.com"}
+        message = excel.email_summary(book, as_of=AS_OF, environ=environ)
+        again = excel.email_summary(book, as_of=AS_OF, environ=environ)
+    assert book.app.alerts == [message, again]
+    assert message.splitlines() == [
+        "Sent: whole company -> director@example.com",
+        "Sent: East -> east.boss@example.com",
+        "Sent: West -> west@example.com, west2@example.com",
+        "Note: no recipient for region North: add the addresses to the Recipients sheet",
+    ]
+    assert box.recipients() == [
+        ["director@example.com"],
+        ["east.boss@example.com"],
+        ["west2@example.com", "west@example.com"],
+    ]
+    assert again.startswith("Already sent: whole company -> director@example.com at ")
+    assert (tmp_path / SENT_LOG).exists()  # beside the saved workbook
+    assert [s.name for s in book.sheets] == sheets
+
+
+def test_email_button_without_a_server_says_what_to_set(sample: Path) -> None:
     book = Book.from_file(sample)
-    message = excel.email_summary(book)
-    assert book.app.alerts == [message] and "not available" in message
+    message = excel.email_summary(book, as_of=AS_OF, environ={})
+    assert message == "Not sent: no SMTP server: set COMPLAINTS_SMTP_HOST (or mail.host in the config file)"
+    assert book.app.alerts == [message]
 
 
 @pytest.fixture(scope="module")

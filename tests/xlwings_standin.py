@@ -81,6 +81,7 @@ class _Books:
 class Book:
     def __init__(self, name: str, app: App | None = None) -> None:
         self.name = name
+        self.fullname = name  # a new, unsaved workbook; `from_file` gives the saved path
         self.app = app or App()
         self.app.books.active = self
         self.sheets = Sheets(self)
@@ -93,6 +94,7 @@ class Book:
         wb = openpyxl.load_workbook(path, data_only=True)  # Excel shows formulas' values (errors as "#N/A")
         formulas = openpyxl.load_workbook(path)
         book = cls(path.name)
+        book.fullname = str(path.resolve())
         for ws in wb.worksheets:
             sheet = book.sheets.add(ws.title, after=book.sheets[-1] if len(book.sheets) else None)
             for row in ws.iter_rows():
