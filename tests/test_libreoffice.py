@@ -14,8 +14,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.pipeline import Options, process_file
-from tests.builders import AS_OF, complaint, response, standard_workbook
+from addin.pipeline import JOBS, Options, process_file
+from tests.builders import AS_OF, complaint, managers_workbook, response, standard_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -77,3 +77,33 @@ def test_scores_sheet_and_its_charts_survive_libreoffice(tmp_path: Path, mode: s
     assert b"Overall score by region" in titles and b"Score by dimension" in titles
     sheet = openpyxl.load_workbook(resaved)["Scores"]
     assert sheet["A22"].value in ("East", "West") and isinstance(sheet["H22"].value, int | float)
+
+
+def test_summary_workbook_opens_in_libreoffice_and_its_charts_are_drawn(tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    source = managers_workbook(tmp_path / "log.xlsx")
+    summary = process_file(source, Options(as_of=AS_OF, jobs=JOBS)).outputs["summary"]
+    book = openpyxl.load_workbook(resave(summary, tmp_path / "lo-summary"))
+    assert book.sheetnames == ["Summary", "Scores", "Flags"]
+    rows = [list(r) for r in book["Summary"].iter_rows(values_only=True)]
+    assert next(r for r in rows if r[0] == "Complaints received")[1] == 7
+    assert len(book["Summary"]._charts) == 2
+    folder = tmp_path / "lo-pdf"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(folder), str(summary)],  # type: ignore[list-item]
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(folder / "log.summary.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    # the chart titles are in no cell: they are on the page only if LibreOffice drew the charts
+    for drawn in ("Complaints by region", "Overall satisfaction by region vs target"):
+        assert drawn in first_page
+    assert "Key figures" in first_page and "57.1%" in first_page
