@@ -25,23 +25,28 @@ from addin.summary_page import summary_content
 from addin.summary_text import html_body, plain_text
 from addin.workbook.report import report_bytes
 
+MAX_MESSAGE_MB = 25  # many mail servers refuse larger messages
+MAX_ATTACHMENT = 18_000_000  # bytes before base64, which adds a third
 ACTIONS_IN_MAIL = 25  # action rows in the body; the attachment lists up to summary.ACTIONS_LISTED
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 _TEXT = {
     "en": {
-        "intro": "The complaints summary as of {as_of}{region}. The attached workbook {file} holds it "
-        "with the {sheets} sheets.",
+        "intro": "The complaints summary as of {as_of}{region}. The attached workbook {file} holds the "
+        "{sheets} sheets.",
+        "join": ", ",
+        "and": " and ",
+        "left_out": "The {sheet} sheet was left out of the attachment to keep the message under {mb} MB; "
+        "'complaints run' writes it into the summary workbook beside the log.",
         "region": " for {region}",
         "more": "{more} more open complaints with a flag are listed in the attachment.",
-        "sheets_all": "Summary, Scores and Flags",
-        "sheets_region": "Summary and Flags",
     },
     "zh": {
         "intro": "截至 {as_of}{region}的投诉汇总。附件 {file} 含{sheets}表。",
+        "join": "、",
+        "and": "和",
+        "left_out": "为使邮件小于 {mb} MB，附件未含{sheet}表；'complaints run' 会把它写入日志旁的汇总工作簿。",
         "region": "（{region}）",
         "more": "另有 {more} 件有预警的未结投诉列在附件中。",
-        "sheets_all": "汇总、满意度得分和预警清单",
-        "sheets_region": "汇总和预警清单",
     },
 }
 NO_RECIPIENT = "no recipient for region {regions}: add the addresses to the Recipients sheet"
@@ -130,19 +135,24 @@ def subject_line(template: str, summary: Summary) -> str:
     return line
 
 
-def bodies(summary: Summary) -> tuple[str, str]:
-    """The plain-text and HTML bodies of a summary's message."""
+def bodies(summary: Summary, sheets: Sequence[str] = (), left_out: str | None = None) -> tuple[str, str]:
+    """The plain-text and HTML bodies of a summary's message; `sheets` are the attachment's sheets,
+    `left_out` a sheet dropped to keep the message small."""
     text = _TEXT[summary.lang]
     page = summary_content(summary, actions=ACTIONS_IN_MAIL, links=False)
+    names = list(sheets) or [page.name]
+    listed = text["join"].join(names[:-1]) + text["and"] + names[-1] if len(names) > 1 else names[0]
     intro = text["intro"].format(
         as_of=summary.as_of.strftime("%Y-%m-%d %H:%M"),
         region=text["region"].format(region=summary.region) if summary.region else "",
         file=attachment_name(summary),
-        sheets=text["sheets_all" if summary.region is None and summary.target is not None else "sheets_region"],
+        sheets=listed,
     )
     more = summary.actions_total - min(ACTIONS_IN_MAIL, len(summary.actions))
-    outro = text["more"].format(more=more) if more > 0 else ""
-    return plain_text(page, intro, outro), html_body(page, intro, outro)
+    outro = [text["more"].format(more=more)] if more > 0 else []
+    if left_out:
+        outro.append(text["left_out"].format(sheet=left_out, mb=MAX_MESSAGE_MB))
+    return plain_text(page, intro, " ".join(outro)), html_body(page, intro, " ".join(outro))
 
 
 def _message(
@@ -155,8 +165,12 @@ def _message(
     when: datetime | None,
 ) -> EmailMessage:
     assert result.flags is not None
-    text, html = bodies(summary)
-    attachment = report_bytes(summary_pages(summary, result.outcome, result.scores, result.flags))
+    pages = summary_pages(summary, result.outcome, result.scores, result.flags)
+    attachment, left_out = report_bytes(pages), None
+    if len(attachment) > MAX_ATTACHMENT:  # the Flags list is what grows with the log
+        left_out = pages.pop().name
+        attachment = report_bytes(pages)
+    text, html = bodies(summary, [p.name for p in pages], left_out)
     return compose(
         sender=sender,
         to=to,

@@ -139,12 +139,8 @@ def summarise(
     parsed = flags.parsed
     regions = [clean_text(v) for v in parsed.column("region")]
     categories = [flags.category_text(v, lang) for v in parsed.column("category")]
-    wanted = normalize(region) if region is not None else None
-    counted = [
-        a
-        for a in flags.assessments
-        if a.state is not State.UNKNOWN and (wanted is None or normalize(regions[a.index]) == wanted)
-    ]
+    keep = _rows_of(regions, region)
+    counted = [a for a in flags.assessments if a.state is not State.UNKNOWN and (keep is None or keep[a.index])]
     received = [parsed.column("received_at")[a.index] for a in counted]
     days = _days_to_resolve(flags, counted)
     open_flagged = sorted((a for a in counted if a.flags and a.state in OPEN_STATES), key=lambda a: a.urgency)
@@ -178,10 +174,19 @@ def summarise(
         categories=_by(counted, categories, days),
         target=scores.target if scores is not None else None,
         dimensions=scores.dimensions if scores is not None else (),
-        satisfaction=_satisfaction(scores, wanted) if scores is not None else [],
+        satisfaction=_satisfaction(scores, region) if scores is not None else [],
         actions=actions,
         actions_total=len(open_flagged),
     )
+
+
+def _rows_of(regions: list[str], region: str | None) -> list[bool] | None:
+    """Which rows belong to `region` (None: all), folding each distinct spelling once."""
+    if region is None:
+        return None
+    wanted = normalize(region)
+    match = {name: normalize(name) == wanted for name in set(regions)}
+    return [match[name] for name in regions]
 
 
 def _share(part: int, whole: int) -> Fraction | None:
@@ -227,7 +232,8 @@ def _by(assessments: list[Assessment], names: list[str], days: dict[int, float])
     return sorted(counted, key=lambda item: (item[0] == "", -item[1].received, item[0]))
 
 
-def _satisfaction(scores: Scores, wanted: str | None) -> list[Satisfaction]:
+def _satisfaction(scores: Scores, region: str | None) -> list[Satisfaction]:
+    wanted = normalize(region) if region is not None else None
     rows = [
         _scored(g, g.keys[0][1])
         for g in scores.level(company=False, with_by=False)
@@ -246,9 +252,9 @@ def _scored(group: Group, region: str | None) -> Satisfaction:
 
 def region_flags(flags: FlagReport, region: str) -> FlagReport:
     """The flags of one region's complaints (and the clusters they belong to), for that region's manager."""
-    wanted = normalize(region)
-    regions = flags.parsed.column("region")
-    keep = [a for a in flags.assessments if normalize(clean_text(regions[a.index])) == wanted]
+    rows = _rows_of([clean_text(v) for v in flags.parsed.column("region")], region)
+    assert rows is not None
+    keep = [a for a in flags.assessments if rows[a.index]]
     members = {a.index for a in keep}
     clusters = [c for c in flags.clusters if members.intersection(c.members)]
     return replace(flags, assessments=keep, clusters=clusters)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from html import escape
 from pathlib import Path
 
@@ -9,11 +10,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from addin import dispatch
 from addin.cli import cli
-from addin.dispatch import bodies
+from addin.dispatch import bodies, plan
 from addin.pipeline import JOBS, FileResult, Options, analyse, process_file, summary_of
+from addin.recipients import Recipients
+from addin.results import summary_pages
 from addin.summary import Summary
 from addin.workbook.reader import load
+from addin.workbook.report import report_bytes
 from tests.builders import AS_OF, managers_records, managers_workbook
 
 GOLDEN = Path(__file__).parent / "data" / "summary_body.txt"
@@ -141,9 +146,25 @@ def test_formula_like_text_from_the_log_stays_text_everywhere(tmp_path: Path, te
     assert text in plain and f">{escape(text)}</td>" in html
 
 
-def test_plain_text_body_matches_the_golden_file(summary: Summary) -> None:
-    plain, _ = bodies(summary)
-    assert plain == GOLDEN.read_text(encoding="utf-8")
+def test_plain_text_body_matches_the_golden_file(tmp_path: Path) -> None:
+    result = analysed(managers_workbook(tmp_path / "log.xlsx"))
+    message = plan(result, Recipients(), source="test", to=("boss@example.com",)).messages[0].message
+    assert message.get_body(("plain",)).get_content() == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_a_too_large_attachment_leaves_the_flags_out_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = analysed(managers_workbook(tmp_path / "log.xlsx"))
+    assert result.summary is not None and result.flags is not None
+    pages = summary_pages(result.summary, result.outcome, result.scores, result.flags)
+    with_flags, without = len(report_bytes(pages)), len(report_bytes(pages[:-1]))
+    monkeypatch.setattr(dispatch, "MAX_ATTACHMENT", (with_flags + without) // 2)
+    message = plan(result, Recipients(), source="test", to=("boss@example.com",)).messages[0].message
+    part = next(message.iter_attachments())
+    assert openpyxl.load_workbook(io.BytesIO(part.get_content())).sheetnames == ["Summary", "Scores"]
+    plain = message.get_body(("plain",)).get_content()
+    assert "holds the Summary and Scores sheets" in plain and "The Flags sheet was left out" in plain
 
 
 def test_html_body_escapes_every_value(tmp_path: Path) -> None:

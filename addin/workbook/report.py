@@ -102,9 +102,11 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
         ws.write_row(block.top - 1, left, block.header, fmt.header)
         ws.set_row(block.top - 1, HEADER_HEIGHT)
     first = block.first_row - 1
+    plain = [fmt.get(None, block.formats.get(c)) for c in range(block.width)]  # one lookup per column, not cell
+    fills = block.fills
     for r, row in enumerate(block.rows):
         for c, value in enumerate(row):
-            style = fmt.get(block.fills.get((r, c)), block.formats.get(c))
+            style = fmt.get(fills[(r, c)], block.formats.get(c)) if fills and (r, c) in fills else plain[c]
             if isinstance(value, Link) and links is None:
                 ws.write_string(first + r, left + c, value.text, style)
             elif isinstance(value, Link):
@@ -114,6 +116,10 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
                 ws.write_string(first + r, left + c, value, style)
             elif value is None:
                 ws.write_blank(first + r, left + c, None, style)
+            elif isinstance(value, datetime):
+                ws.write_datetime(first + r, left + c, value, style)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(first + r, left + c, value, style)
             else:
                 ws.write(first + r, left + c, value, style)
     last = first + len(block.rows) - 1
