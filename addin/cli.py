@@ -332,6 +332,13 @@ def email(
     if config is not None and not config.is_file():
         raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
     recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
+    if subject is not None:
+        try:
+            subject.format_map({"name": "", "region": "", "date": ""})
+        except (KeyError, ValueError, IndexError, AttributeError):
+            raise click.BadParameter(
+                "use only {name}, {region} and {date} as placeholders", param_hint="--subject"
+            ) from None
     if not recipients_to and not by_region:
         raise click.UsageError("say who gets the summary: --to ADDRESS, --by-region, or both")
     files = expand(list(paths))

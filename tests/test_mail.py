@@ -174,6 +174,7 @@ def test_dry_run_writes_drafts_that_parse_back_and_sends_nothing(tmp_path: Path)
         (["--to", "not-an-address"], "not an e-mail address: not-an-address"),
         ([], "say who gets the summary"),
         (["--to", "a@example.com", "--config", "missing.toml"], "config file not found"),
+        (["--to", "a@example.com", "--subject", "Report {when}"], "use only {name}, {region} and {date}"),
     ],
 )
 def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
@@ -221,3 +222,36 @@ def test_bad_recipient_cells_are_reported(tmp_path: Path) -> None:
     assert "Recipients!B3: region 'West' has no address" in result.output
     assert "no recipient for region West, North" in result.output
     assert (tmp_path / "log.summary.East.eml").exists()
+
+
+def test_a_workbook_without_a_survey_still_gets_its_summary(tmp_path: Path) -> None:
+    source = managers_workbook(tmp_path / "log.xlsx")
+    book = openpyxl.load_workbook(source)
+    del book["Survey"]
+    book.save(source)
+    with smtp_server() as box:
+        result = email([str(source), "--to", "boss@example.com"], env(box))
+    assert result.exit_code == 0, result.output
+    message = box.received[0][2]
+    assert "No satisfaction survey found: no scores." in message.get_body(("plain",)).get_content()
+    assert attachment(message).sheetnames == ["Summary", "Flags"]
+
+
+def test_a_file_without_a_log_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    other = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["just", "numbers"])
+    book.save(other)
+    result = email([str(other), "--to", "boss@example.com", "--dry-run"], {})
+    assert result.exit_code == 3 and "no complaint log" in result.output.lower()
+
+
+def test_chinese_workbook_gets_a_chinese_message(tmp_path: Path) -> None:
+    source = managers_workbook(tmp_path / "log.xlsx")
+    result = email([str(source), "--to", "a@example.com", "--dry-run", "--lang", "zh", "--out", str(tmp_path)], {})
+    assert result.exit_code == 0, result.output
+    draft = message_from_bytes((tmp_path / "log.summary.eml").read_bytes(), policy=policy.default)
+    assert draft["Subject"] == "投诉汇总 — log.xlsx — 2026-11-22"
+    plain = draft.get_body(("plain",)).get_content()
+    assert "截至 2026-11-22 12:00的投诉汇总" in plain and "受理投诉" in plain
+    assert attachment(draft).sheetnames == ["汇总", "满意度得分", "预警清单"]
