@@ -134,11 +134,7 @@ def _run(
         target=None if target is None else Fraction(str(target)),
         business=business or None,
     )
-    if config is not None and not config.is_file():
-        raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
-    files = expand(list(paths))
-    if not files:
-        raise click.UsageError("no .xlsx/.xlsm files matched " + " ".join(paths))
+    files = _inputs(paths, config)
     results: list[FileResult] = []
     failures: list[tuple[Path, str]] = []
     with click.progressbar(
@@ -179,6 +175,16 @@ def _run(
         sys.exit(EXIT_FILES)
     validated = "validate" in jobs
     sys.exit(EXIT_ERRORS if validated and any(r.outcome.report.errors for r in results) else EXIT_OK)
+
+
+def _inputs(paths: tuple[str, ...], config: Path | None) -> list[Path]:
+    """The workbooks the arguments name; usage errors for a missing config file or no match."""
+    if config is not None and not config.is_file():
+        raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
+    files = expand(list(paths))
+    if not files:
+        raise click.UsageError("no .xlsx/.xlsm files matched " + " ".join(paths))
+    return files
 
 
 def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
@@ -329,8 +335,6 @@ def email(
     """
     from addin.mailing import EmailJob, send_workbook
 
-    if config is not None and not config.is_file():
-        raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
     recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
     if subject is not None:
         try:
@@ -341,9 +345,7 @@ def email(
             ) from None
     if not recipients_to and not by_region:
         raise click.UsageError("say who gets the summary: --to ADDRESS, --by-region, or both")
-    files = expand(list(paths))
-    if not files:
-        raise click.UsageError("no .xlsx/.xlsm files matched " + " ".join(paths))
+    files = _inputs(paths, config)
     job = EmailJob(
         as_of=parse_as_of(as_of),
         to=tuple(recipients_to),
