@@ -19,8 +19,8 @@ import click
 
 from addin import __version__
 from addin.flags_json import as_dict as flags_dict
+from addin.mail_settings import is_address, split_addresses
 from addin.pipeline import JOBS, FileResult, Options, findings, planned_output, process_file
-from addin.recipients import is_address, split_addresses
 from addin.scores_json import as_dict
 from addin.settings import CUT_FIELDS, ConfigError, cut_fields
 from addin.values import Bad, parse_date

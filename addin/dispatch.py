@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from functools import partial
 
 from addin.mail import Outgoing, compose, sent_key
 from addin.mail_settings import DEFAULT_SUBJECT, MailError
@@ -109,9 +110,9 @@ def plan(
                 summary.region,
                 tuple(addresses),
                 tuple(copies),
-                _message(result, summary, template, sender, addresses, copies, when),
                 sent_key(source, summary.region, addresses, copies, day),
                 attachment_name(summary),
+                partial(_message, result, summary, template, sender, addresses, copies, when),
             )
         )
     return found

@@ -15,10 +15,11 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from functools import cached_property
 from pathlib import Path
 
 from addin.mail_settings import ENVIRONMENT, MailError, Smtp
@@ -30,14 +31,22 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message to send: its audience (a region, or None for the whole company) and its sent-log key."""
+    """One message to send: its audience (a region, or None for the whole company) and its sent-log key.
+
+    The message itself (bodies and attached workbook, seconds for a big log) is built on first
+    use, so a re-run that finds most messages in the sent log does not build them again.
+    """
 
     audience: str | None
     to: tuple[str, ...]
     cc: tuple[str, ...]
-    message: EmailMessage
     key: str
     filename: str  # of the attached summary workbook; a draft is named after it
+    build: Callable[[], EmailMessage] = field(repr=False, compare=False)
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        return self.build()
 
     @property
     def label(self) -> str:

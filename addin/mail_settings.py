@@ -35,6 +35,25 @@ _NO_PASSWORD = (
     f"or store it in the system keyring (service '{KEYRING_SERVICE}')"
 )
 _LIST_SPLIT = re.compile(r"[;,；，\s]+")
+# Deliberately plain: one @, a dot in the domain, no spaces or brackets. The server has the last word.
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
+
+
+def is_address(text: str) -> bool:
+    return bool(_ADDRESS.match(text))
+
+
+def split_addresses(text: str) -> list[str]:
+    """Addresses written in one cell or option, separated by `;`, `,` or spaces."""
+    return [part for part in _LIST_SPLIT.split(text) if part]
+
+
+def _addresses(value: object) -> tuple[str, ...]:
+    found = split_addresses(";".join(map(str, value)) if isinstance(value, list) else clean_text(value))
+    bad = [a for a in found if not is_address(a)]
+    if bad:
+        raise ValueError(f"not an e-mail address: {', '.join(bad)}")
+    return tuple(found)
 
 
 class MailError(Exception):
@@ -47,14 +66,18 @@ def mail_value(key: str, value: object) -> object:
     text = clean_text(value)
     if name == "password":
         raise ValueError(_NO_PASSWORD)
-    if name in ("host", "user", "from", "cafile", "subject"):
+    if name in ("host", "user", "cafile", "subject"):
+        return text
+    if name == "from":
+        if not is_address(text):
+            raise ValueError(f"not an e-mail address: {text}")
         return text
     if name == "port":
         return _port(value)
     if name == "security":
         return _security(text)
     if name == "cc":
-        return tuple(p for p in _LIST_SPLIT.split(text) if p) if not isinstance(value, list) else tuple(value)
+        return _addresses(value)
     if name == "timeout":
         seconds = parse_whole(value)
         if seconds is None or seconds < 1:
@@ -111,12 +134,12 @@ def smtp_settings(mail: Mapping[str, object], environ: Mapping[str, str] | None 
                 raise MailError(f"{variable}={raw!r}: {exc}") from None
     host = str(values.get("host") or "")
     if not host:
-        raise MailError(f"no SMTP server: set {ENVIRONMENT['host']} (or mail.host in the config file)")
+        raise MailError(f"no SMTP server: set {ENVIRONMENT['host']} (or mail.host in Settings or the config file)")
     security = str(values.get("security") or "starttls")
     user = str(values.get("user") or "")
     sender = str(values.get("from") or (user if "@" in user else ""))
     if not sender:
-        raise MailError(f"no sender address: set {ENVIRONMENT['from']} (or mail.from in the config file)")
+        raise MailError(f"no sender address: set {ENVIRONMENT['from']} (or mail.from in Settings or the config file)")
     return Smtp(
         host=host,
         port=int(values.get("port") or DEFAULT_PORTS[security]),  # type: ignore[call-overload]

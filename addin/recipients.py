@@ -8,10 +8,10 @@ addresses are reported, not guessed; a region listed twice gets the addresses of
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from addin.mail_settings import is_address, split_addresses
 from addin.problems import column_letter
 from addin.schema import RECIPIENTS_SHEET_NAMES, Field, normalize
 from addin.table import best_header
@@ -28,9 +28,6 @@ RECIPIENT_FIELDS = (
     ),
 )
 EVERYONE = frozenset(normalize(n) for n in ("*", "全部", "All", "All regions", "全部区域", "公司"))
-_SPLIT = re.compile(r"[;,；，\s]+")
-# Deliberately plain: one @, a dot in the domain, no spaces or brackets. SMTP has the last word.
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
 
 
 @dataclass
@@ -47,14 +44,6 @@ class Recipients:
         wanted = normalize(region)
         found = [a for name, addresses in self.regions.items() if normalize(name) == wanted for a in addresses]
         return list(dict.fromkeys(found))
-
-
-def is_address(text: str) -> bool:
-    return bool(_ADDRESS.match(text))
-
-
-def split_addresses(text: str) -> list[str]:
-    return [part for part in _SPLIT.split(text) if part]
 
 
 def find_recipients(sheets: Mapping[str, Sequence[Sequence[object]]]) -> Recipients:

@@ -259,7 +259,7 @@ def test_email_button_sends_each_region_its_summary_and_changes_nothing(tmp_path
 def test_email_button_without_a_server_says_what_to_set(sample: Path) -> None:
     book = Book.from_file(sample)
     message = excel.email_summary(book, as_of=AS_OF, environ={})
-    assert message == "Not sent: no SMTP server: set COMPLAINTS_SMTP_HOST (or mail.host in the config file)"
+    assert message == "Not sent: no SMTP server: set COMPLAINTS_SMTP_HOST (or mail.host in Settings or the config file)"
     assert book.app.alerts == [message]
 
 

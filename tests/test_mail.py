@@ -255,3 +255,26 @@ def test_chinese_workbook_gets_a_chinese_message(tmp_path: Path) -> None:
     plain = draft.get_body(("plain",)).get_content()
     assert "截至 2026-11-22 12:00的投诉汇总" in plain and "受理投诉" in plain
     assert attachment(draft).sheetnames == ["汇总", "满意度得分", "预警清单"]
+
+
+def test_a_rerun_does_not_even_build_what_already_went(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from addin import dispatch
+
+    source = managers_workbook(tmp_path / "log.xlsx")
+    with smtp_server() as box:
+        assert email([str(source), "--by-region"], env(box)).exit_code == 0
+        built: list[object] = []
+        real = dispatch._message
+        monkeypatch.setattr(dispatch, "_message", lambda *a: built.append(a) or real(*a))
+        again = email([str(source), "--by-region"], env(box))
+    assert again.exit_code == 0 and again.output.count("already sent") == 3
+    assert built == [] and len(box.received) == 3
+
+
+@pytest.mark.parametrize("line", ['cc = "boss@; x@example.com"', 'from = "desk"', 'security = "tls"', "port = 0"])
+def test_bad_mail_settings_in_the_config_file_are_usage_errors(tmp_path: Path, line: str) -> None:
+    source = managers_workbook(tmp_path / "log.xlsx")
+    config = tmp_path / "mail.toml"
+    config.write_text(f"[mail]\n{line}\n", encoding="utf-8")
+    result = email([str(source), "--to", "a@example.com", "--dry-run", "--config", str(config)], {})
+    assert result.exit_code == 2 and f"setting 'mail.{line.split()[0]}'" in result.output
