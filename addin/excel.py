@@ -102,12 +102,8 @@ def email_summary(
     app = book.app
     try:
         app.status_bar = f"{TITLE}: reading {book.name}…"
-        canvas = XlwingsCanvas(book)
-        owned = _owned(canvas)
-        sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
+        result, sheets = _analyse(XlwingsCanvas(book), book.name, JOBS, as_of)
         recipients = find_recipients(sheets)
-        options = Options(as_of=as_of, mode="annotate", jobs=JOBS)
-        result = analyse(Path(book.name), sheets, options, date1904=False, owned=owned)
         app.status_bar = f"{TITLE}: sending the summary…"
         job = EmailJob(as_of=as_of, by_region=True)
         done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ)
@@ -154,7 +150,7 @@ def press(jobs: tuple[str, ...], book: Any = None, *, active: bool = False, as_o
         app.screen_updating = False
         app.status_bar = f"{TITLE}: reading {book.name}…"
         canvas = XlwingsCanvas(book)
-        result = _analyse(canvas, book.name, jobs, as_of)
+        result = _analyse(canvas, book.name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
         app.status_bar = f"{TITLE}: writing results…"
         written = write_results(
             canvas,
@@ -185,15 +181,14 @@ def _log_to_file() -> None:
         log.addHandler(logging.FileHandler(LOG_FILE, encoding="utf-8"))
 
 
-def _owned(canvas: XlwingsCanvas) -> frozenset[str]:
-    return frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
-
-
-def _analyse(canvas: XlwingsCanvas, name: str, jobs: tuple[str, ...], as_of: datetime) -> FileResult:
-    owned = _owned(canvas)
+def _analyse(
+    canvas: XlwingsCanvas, name: str, jobs: tuple[str, ...], as_of: datetime
+) -> tuple[FileResult, dict[str, list[list[object]]]]:
+    """The workbook's sheets (ours left out), read once each, and what the jobs find in them."""
+    owned = frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
     sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
     options = Options(as_of=as_of, mode="annotate", jobs=jobs)
-    return analyse(Path(name), sheets, options, date1904=False, owned=owned)
+    return analyse(Path(name), sheets, options, date1904=False, owned=owned), sheets
 
 
 def _message(result: FileResult, jobs: tuple[str, ...], shown: str | None, notes: list[str]) -> str:
