@@ -141,7 +141,8 @@ def summarise(
     categories = [flags.category_text(v, lang) for v in parsed.column("category")]
     keep = _rows_of(regions, region)
     counted = [a for a in flags.assessments if a.state is not State.UNKNOWN and (keep is None or keep[a.index])]
-    received = [parsed.column("received_at")[a.index] for a in counted]
+    receipts = parsed.column("received_at")
+    received = [receipts[a.index] for a in counted]
     days = _days_to_resolve(flags, counted)
     open_flagged = sorted((a for a in counted if a.flags and a.state in OPEN_STATES), key=lambda a: a.urgency)
     ids, owners = parsed.column("complaint_id"), parsed.column("owner")

@@ -278,3 +278,30 @@ def test_bad_mail_settings_in_the_config_file_are_usage_errors(tmp_path: Path, l
     config.write_text(f"[mail]\n{line}\n", encoding="utf-8")
     result = email([str(source), "--to", "a@example.com", "--dry-run", "--config", str(config)], {})
     assert result.exit_code == 2 and f"setting 'mail.{line.split()[0]}'" in result.output
+
+
+def test_the_password_can_come_from_the_system_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    stored = {("complaint-desk", USER): PASSWORD}
+    fake = types.SimpleNamespace(get_password=lambda service, user: stored.get((service, user)))
+    monkeypatch.setitem(__import__("sys").modules, "keyring", fake)  # keyring's own API: get_password(service, user)
+    source = managers_workbook(tmp_path / "log.xlsx")
+    context, cafile = tls_files(tmp_path)
+    settings = {"COMPLAINTS_SMTP_USER": USER, "COMPLAINTS_SMTP_CAFILE": str(cafile)}
+    with smtp_server(tls=context, login=True) as box:
+        result = email([str(source), "--to", "boss@example.com"], env(box, "starttls", **settings))
+    assert result.exit_code == 0, result.output
+    assert box.logins == [USER]
+
+
+def test_a_password_on_the_settings_sheet_is_refused_and_never_copied(tmp_path: Path) -> None:
+    source = managers_workbook(tmp_path / "log.xlsx")
+    book = openpyxl.load_workbook(source)
+    book.create_sheet("Settings").append(["mail.password", "hunter2"])
+    book.save(source)
+    result = CliRunner().invoke(cli, ["run", str(source), "--as-of", AS_OF.isoformat()])
+    report = openpyxl.load_workbook(tmp_path / "log.report.xlsx")
+    cells = [str(v) for ws in report.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert any("never read from a workbook" in v for v in cells)
+    assert not any("hunter2" in v for v in cells) and "hunter2" not in result.output
