@@ -1,7 +1,8 @@
 """The workbook's Recipients table: which managers get which region's summary.
 
-A sheet named `Recipients`/`收件人` (or any sheet whose header row has a Region and an E-mail
-column) lists one region per row with one or more addresses separated by `;`, `,` or line
+A sheet named `Recipients`/`收件人` (found by its name only, never by its headers, so a log
+with customers' e-mail addresses cannot be taken for it) has a Region and an E-mail column and
+lists one region per row with one or more addresses separated by `;`, `,` or line
 breaks. A row whose region is `*`, `全部` or `All` receives the whole-company summary. Bad
 addresses are reported, not guessed; a region listed twice gets the addresses of both rows.
 """
@@ -49,8 +50,8 @@ class Recipients:
 def find_recipients(sheets: Mapping[str, Sequence[Sequence[object]]]) -> Recipients:
     """The Recipients table of a workbook's grids; an empty `Recipients` when there is none."""
     named = {normalize(n) for n in RECIPIENTS_SHEET_NAMES}
-    order = sorted(sheets, key=lambda s: normalize(s) not in named)  # a sheet so named is tried first
-    for sheet in order:
+    # By name only: a log with Region and customer E-mail columns must never become a mailing list.
+    for sheet in (s for s in sheets if normalize(s) in named):
         candidate = best_header(sheet, sheets[sheet], RECIPIENT_FIELDS)
         if candidate is not None and len(candidate.columns) == len(RECIPIENT_FIELDS):
             return _read(sheet, sheets[sheet], candidate.header_row, candidate.columns)

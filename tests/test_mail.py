@@ -305,3 +305,15 @@ def test_a_password_on_the_settings_sheet_is_refused_and_never_copied(tmp_path: 
     cells = [str(v) for ws in report.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
     assert any("never read from a workbook" in v for v in cells)
     assert not any("hunter2" in v for v in cells) and "hunter2" not in result.output
+
+
+def test_a_log_with_customer_addresses_is_never_taken_for_the_recipients(tmp_path: Path) -> None:
+    source = managers_workbook(tmp_path / "log.xlsx")
+    book = openpyxl.load_workbook(source)
+    del book["Recipients"]
+    book["Complaints"].cell(1, 20, "E-mail")  # the customers' addresses, next to Region
+    book["Complaints"].cell(2, 20, "customer@example.com")
+    book.save(source)
+    result = email([str(source), "--by-region", "--dry-run", "--out", str(tmp_path / "out")], {})
+    assert result.exit_code == 0, result.output
+    assert "nothing to send" in result.output and not (tmp_path / "out").exists()
