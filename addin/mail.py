@@ -14,6 +14,7 @@ import re
 import smtplib
 import socket
 import ssl
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -102,13 +103,29 @@ class SentLog:
     def __init__(self, folder: Path) -> None:
         self.path = folder / SENT_LOG
         self.keys: dict[str, str] = {}
-        if self.path.exists():
-            for line in self.path.read_text(encoding="utf-8").splitlines():
+        if self.path.is_file():  # anything else there is reported by check() before sending
+            for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
                 try:
                     entry = json.loads(line)
                     self.keys[entry["key"]] = entry["sent_at"]
                 except (ValueError, KeyError, TypeError):
                     continue  # a damaged line only means that message may go again
+
+    def check(self) -> None:
+        """Fail before anything is sent if the log cannot be written (a message sent but not
+        logged would go again on the next run)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() or self.path.is_symlink():
+                with self.path.open("a", encoding="utf-8"):
+                    pass
+            else:
+                with tempfile.TemporaryFile(dir=self.path.parent):
+                    pass
+        except OSError as exc:
+            raise MailError(
+                f"cannot write the sent log {self.path}: {exc.strerror or exc}; choose another --out"
+            ) from None
 
     def sent_at(self, key: str) -> str | None:
         return self.keys.get(key)
@@ -155,7 +172,8 @@ def send_all(
     failed: list[tuple[Outgoing, str]] = []
     if not messages:
         return failed
-    with _connect(smtp) as client:
+    client = _connect(smtp)
+    try:
         for outgoing in messages:
             try:
                 refused = client.send_message(outgoing.message, from_addr=smtp.sender)
@@ -172,6 +190,11 @@ def send_all(
             on_sent(outgoing)
             if refused:
                 failed.append((outgoing, "sent, but " + _refused(refused)))
+    finally:
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):  # the messages already went; a rude goodbye changes nothing
+            client.close()
     return failed
 
 

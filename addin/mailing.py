@@ -121,6 +121,8 @@ def deliver(
         done.sent.append(outgoing.label)
 
     try:
+        if pending:
+            log.check()
         for outgoing, reason in send_all(smtp, pending, sent):
             done.failed.append(f"{outgoing.label}: {reason}")
     except MailError as exc:

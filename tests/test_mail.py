@@ -317,3 +317,12 @@ def test_a_log_with_customer_addresses_is_never_taken_for_the_recipients(tmp_pat
     result = email([str(source), "--by-region", "--dry-run", "--out", str(tmp_path / "out")], {})
     assert result.exit_code == 0, result.output
     assert "nothing to send" in result.output and not (tmp_path / "out").exists()
+
+
+def test_an_unwritable_sent_log_stops_before_anything_is_sent(tmp_path: Path) -> None:
+    source = managers_workbook(tmp_path / "log.xlsx")
+    (tmp_path / "out" / SENT_LOG).mkdir(parents=True)  # a folder where the log file should be
+    with smtp_server() as box:
+        result = email([str(source), "--to", "boss@example.com", "--out", str(tmp_path / "out")], env(box))
+    assert result.exit_code == 4 and "cannot write the sent log" in result.output and "Traceback" not in result.output
+    assert not box.received
