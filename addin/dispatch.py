@@ -140,7 +140,7 @@ def bodies(summary: Summary, sheets: Sequence[str] = (), left_out: str | None = 
     """The plain-text and HTML bodies of a summary's message; `sheets` are the attachment's sheets,
     `left_out` a sheet dropped to keep the message small."""
     text = _TEXT[summary.lang]
-    page = summary_content(summary, actions=ACTIONS_IN_MAIL, links=False)
+    page = summary_content(summary, actions=ACTIONS_IN_MAIL, owned=False)
     names = list(sheets) or [page.name]
     listed = text["join"].join(names[:-1]) + text["and"] + names[-1] if len(names) > 1 else names[0]
     intro = text["intro"].format(

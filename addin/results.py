@@ -95,7 +95,7 @@ def summary_pages(summary: Summary, outcome: Outcome, scores: Scores | None, fla
     sheet compares every region, so it goes only into the whole-company workbook.
     """
     name, lang = summary.name, outcome.lang
-    pages = [summary_content(summary, links=False)]
+    pages = [summary_content(summary, owned=False)]
     if summary.region is None and scores is not None:
         pages.append(scores_content(scores, name=name, as_of=summary.as_of, lang=lang))
     sliced = flags if summary.region is None else region_flags(flags, summary.region)

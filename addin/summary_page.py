@@ -113,17 +113,18 @@ _TEXT: dict[str, dict[str, Any]] = {
 
 
 def summary_content(
-    summary: Summary, *, actions: int | None = None, links: bool = True, sheet_name: str | None = None
+    summary: Summary, *, actions: int | None = None, owned: bool = True, sheet_name: str | None = None
 ) -> Page:
-    """The Summary sheet; `actions` caps the action list and `links=False` drops links and the
-    "re-running replaces this sheet" line (the e-mail body and the standalone workbook)."""
+    """The Summary sheet; `actions` caps the action list. `owned=False` drops the "re-running
+    replaces this sheet" line (the e-mail body and the standalone workbook, whose writers also
+    turn the action list's links into plain text)."""
     text = _TEXT[summary.lang]
     blocks = [_key_block(summary, text)]
     blocks += [
         _region_block(summary, text),
         _category_block(summary, text),
         _satisfaction_block(summary, text),
-        _action_block(summary, text, actions, links),
+        _action_block(summary, text, actions),
     ]
     top = FIRST_TABLE
     for block in blocks[1:]:
@@ -147,7 +148,7 @@ def summary_content(
             as_of=clean_text(summary.as_of),
             clock=text["business" if summary.business else "calendar"],
         )
-        + (text["owned"] if links else ""),
+        + (text["owned"] if owned else ""),
         blocks=blocks,
         charts=charts,
         widths=[40, 12, 16, 12, 22, 30, 12, 12, 16, 10, 11, 11, 11, 11],
@@ -255,7 +256,7 @@ def _satisfaction_block(summary: Summary, text: dict[str, Any]) -> Block:
     )
 
 
-def _action_block(summary: Summary, text: dict[str, Any], limit: int | None, links: bool) -> Block:
+def _action_block(summary: Summary, text: dict[str, Any], limit: int | None) -> Block:
     lang = summary.lang
     listed = summary.actions if limit is None else summary.actions[:limit]
     rows: list[list[object]] = []
@@ -265,7 +266,7 @@ def _action_block(summary: Summary, text: dict[str, Any], limit: int | None, lin
         name = action.complaint or f"#{action.row}"
         rows.append(
             [
-                Link(name, cell_ref(action.sheet, action.row, action.column)) if links else name,
+                Link(name, cell_ref(action.sheet, action.row, action.column)),
                 action.region,
                 action.category,
                 action.owner,
