@@ -19,7 +19,7 @@ import click
 
 from addin import __version__
 from addin.flags_json import as_dict as flags_dict
-from addin.mail_settings import is_address, split_addresses
+from addin.mail_settings import is_address, split_addresses, subject_text
 from addin.pipeline import JOBS, FileResult, Options, findings, planned_output, process_file
 from addin.scores_json import as_dict
 from addin.settings import CUT_FIELDS, ConfigError, cut_fields
@@ -338,11 +338,9 @@ def email(
     recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
     if subject is not None:
         try:
-            subject.format_map({"name": "", "region": "", "date": ""})
-        except (KeyError, ValueError, IndexError, AttributeError):
-            raise click.BadParameter(
-                "use only {name}, {region} and {date} as placeholders", param_hint="--subject"
-            ) from None
+            subject_text(subject, name="", region="", date="")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--subject") from None
     if not recipients_to and not by_region:
         raise click.UsageError("say who gets the summary: --to ADDRESS, --by-region, or both")
     files = _inputs(paths, config)

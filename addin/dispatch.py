@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from functools import partial
 
 from addin.mail import Outgoing, compose, sent_key
-from addin.mail_settings import DEFAULT_SUBJECT, MailError
+from addin.mail_settings import DEFAULT_SUBJECT, MailError, subject_text
 from addin.pipeline import FileResult, summary_of
 from addin.recipients import Recipients
 from addin.results import summary_pages
@@ -126,11 +126,9 @@ def attachment_name(summary: Summary) -> str:
 
 
 def subject_line(template: str, summary: Summary) -> str:
-    values = {"name": summary.name, "region": summary.region or "", "date": summary.as_of.date().isoformat()}
-    try:
-        line = template.format_map(values)
-    except (KeyError, ValueError, IndexError, AttributeError) as exc:
-        raise MailError(f"subject '{template}': use only {{name}}, {{region}} and {{date}} ({exc})") from None
+    """The subject of a summary's message; the template was checked where it was given."""
+    date = summary.as_of.date().isoformat()
+    line = subject_text(template, name=summary.name, region=summary.region or "", date=date)
     if summary.region is not None and "{region}" not in template:
         line += f" — {summary.region}"
     return line

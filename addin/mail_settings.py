@@ -66,7 +66,10 @@ def mail_value(key: str, value: object) -> object:
     text = clean_text(value)
     if name == "password":
         raise ValueError(_NO_PASSWORD)
-    if name in ("host", "user", "cafile", "subject"):
+    if name in ("host", "user", "cafile"):
+        return text
+    if name == "subject":
+        subject_text(text, name="", region="", date="")  # a bad placeholder is reported here, once
         return text
     if name == "from":
         if not is_address(text):
@@ -84,6 +87,14 @@ def mail_value(key: str, value: object) -> object:
             raise ValueError("a whole number of seconds, such as 60")
         return seconds
     raise LookupError(key)
+
+
+def subject_text(template: str, *, name: str, region: str, date: str) -> str:
+    """A subject template filled in; ValueError for a placeholder other than {name}, {region}, {date}."""
+    try:
+        return template.format_map({"name": name, "region": region, "date": date})
+    except (KeyError, ValueError, IndexError, AttributeError):
+        raise ValueError("use only {name}, {region} and {date} as placeholders") from None
 
 
 def _port(value: object) -> int:
@@ -124,32 +135,43 @@ class Smtp:
 def smtp_settings(mail: Mapping[str, object], environ: Mapping[str, str] | None = None) -> Smtp:
     """The SMTP settings from `mail.*` settings and the environment; `MailError` when incomplete."""
     env = os.environ if environ is None else environ
-    values = {k.removeprefix("mail."): v for k, v in mail.items()}
-    for name, variable in ENVIRONMENT.items():
-        if env.get(variable, "").strip():
-            raw = env[variable].strip()
-            try:
-                values[name] = _port(raw) if name == "port" else _security(raw) if name == "security" else raw
-            except ValueError as exc:
-                raise MailError(f"{variable}={raw!r}: {exc}") from None
-    host = str(values.get("host") or "")
+    host = str(_setting("host", mail, env) or "")
     if not host:
         raise MailError(f"no SMTP server: set {ENVIRONMENT['host']} (or mail.host in Settings or the config file)")
-    security = str(values.get("security") or "starttls")
-    user = str(values.get("user") or "")
-    sender = str(values.get("from") or (user if "@" in user else ""))
+    sender = sender_address(mail, env)
     if not sender:
         raise MailError(f"no sender address: set {ENVIRONMENT['from']} (or mail.from in Settings or the config file)")
+    security = str(_setting("security", mail, env) or "starttls")
+    user = str(_setting("user", mail, env) or "")
     return Smtp(
         host=host,
-        port=int(values.get("port") or DEFAULT_PORTS[security]),  # type: ignore[call-overload]
+        port=int(_setting("port", mail, env) or DEFAULT_PORTS[security]),  # type: ignore[call-overload]
         security=security,
         user=user,
         sender=sender,
-        cafile=str(values.get("cafile") or ""),
-        timeout=int(values.get("timeout") or 60),  # type: ignore[call-overload]
+        cafile=str(_setting("cafile", mail, env) or ""),
+        timeout=int(mail.get("mail.timeout") or 60),  # type: ignore[call-overload]
         password=_password(user, env) if user else "",
     )
+
+
+def sender_address(mail: Mapping[str, object], environ: Mapping[str, str] | None = None) -> str:
+    """The From address: COMPLAINTS_MAIL_FROM, else mail.from, else the SMTP user if it is an address."""
+    env = os.environ if environ is None else environ
+    user = str(_setting("user", mail, env) or "")
+    return str(_setting("from", mail, env) or (user if "@" in user else ""))
+
+
+def _setting(name: str, mail: Mapping[str, object], env: Mapping[str, str]) -> object:
+    """One setting: its environment variable when set (checked), else the `mail.<name>` setting."""
+    variable = ENVIRONMENT.get(name)
+    raw = env.get(variable, "").strip() if variable else ""
+    if not raw:
+        return mail.get(f"mail.{name}")
+    try:
+        return _port(raw) if name == "port" else _security(raw) if name == "security" else raw
+    except ValueError as exc:
+        raise MailError(f"{variable}={raw!r}: {exc}") from None
 
 
 def _password(user: str, env: Mapping[str, str]) -> str:

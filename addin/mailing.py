@@ -15,7 +15,7 @@ from pathlib import Path
 
 from addin.dispatch import plan
 from addin.mail import Outgoing, SentLog, file_digest, save_eml, send_all
-from addin.mail_settings import ENVIRONMENT, MailError, smtp_settings
+from addin.mail_settings import MailError, sender_address, smtp_settings
 from addin.pipeline import JOBS, FileResult, Options, analyse
 from addin.recipients import Recipients, find_recipients
 from addin.workbook.reader import load
@@ -84,7 +84,7 @@ def deliver(
         except MailError as exc:
             done.failed.append(str(exc))
             return done
-    sender = smtp.sender if smtp else (env.get(ENVIRONMENT["from"]) or str(mail.get("mail.from") or "") or None)
+    sender = smtp.sender if smtp else sender_address(mail, env) or None
     try:
         planned = plan(
             result,

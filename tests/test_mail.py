@@ -271,7 +271,9 @@ def test_a_rerun_does_not_even_build_what_already_went(tmp_path: Path, monkeypat
     assert built == [] and len(box.received) == 3
 
 
-@pytest.mark.parametrize("line", ['cc = "boss@; x@example.com"', 'from = "desk"', 'security = "tls"', "port = 0"])
+@pytest.mark.parametrize(
+    "line", ['cc = "boss@; x@example.com"', 'from = "desk"', 'security = "tls"', "port = 0", 'subject = "On {when}"']
+)
 def test_bad_mail_settings_in_the_config_file_are_usage_errors(tmp_path: Path, line: str) -> None:
     source = managers_workbook(tmp_path / "log.xlsx")
     config = tmp_path / "mail.toml"
