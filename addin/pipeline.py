@@ -80,6 +80,9 @@ def process_file(path: Path, options: Options) -> FileResult:
     result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
     del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
     outcome = result.outcome
+    standalone = None
+    if result.summary is not None and result.flags is not None:
+        standalone = summary_pages(result.summary, outcome, result.scores, result.flags)
     if options.mode == "report":
         target = planned_output(path, options)
         pages = []
@@ -89,17 +92,19 @@ def process_file(path: Path, options: Options) -> FileResult:
                     outcome.report, name=path.name, as_of=options.as_of, fields=outcome.fields, legend=False
                 )
             )
-        if result.scores is not None:
-            pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))
-        if result.flags is not None:
-            pages.append(flags_page(result.flags, outcome, path.name, legend=False))
-        if result.summary is not None:
-            pages.insert(0, summary_content(result.summary))
+        if standalone is not None:
+            # the run's Scores and Flags pages are the standalone's: built once (seconds at 100k rows), written twice
+            assert result.summary is not None
+            pages = [summary_content(result.summary), *pages, *standalone[1:]]
+        else:
+            if result.scores is not None:
+                pages.append(scores_content(result.scores, name=path.name, as_of=options.as_of, lang=outcome.lang))
+            if result.flags is not None:
+                pages.append(flags_page(result.flags, outcome, path.name, legend=False))
         result.outputs["report"] = write_report(target, pages, original=path)
     else:
         _annotate(path, options, outcome, result)
-    if result.summary is not None and result.flags is not None:
-        standalone = summary_pages(result.summary, outcome, result.scores, result.flags)
+    if standalone is not None:
         summary_path = output_path(path, options.out, "summary", ".xlsx")
         result.outputs["summary"] = write_report(summary_path, standalone, original=None, links=False)
     return result
