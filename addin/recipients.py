@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 
 from addin.mail_settings import is_address, split_addresses
 from addin.problems import column_letter
-from addin.schema import RECIPIENTS_SHEET_NAMES, Field, normalize
+from addin.schema import LOG_FIELDS, RECIPIENTS_SHEET_NAMES, Field, normalize
 from addin.table import best_header
 from addin.values import clean_text
 
 RECIPIENT_FIELDS = (
-    Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份")),
+    next(f for f in LOG_FIELDS if f.key == "region"),  # the log's Region column, with the same aliases
     Field(
         "email",
         "E-mail",
