@@ -1,4 +1,4 @@
-"""The `complaints` command line: thin click wrappers around `addin.pipeline` and `addin.sample`.
+"""The `complaints` command line: thin click wrappers around `addin.files.run` and `addin.build.sample`.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error, 3 some file could
 not be processed (that file gets one line on stderr and the batch goes on), 4 some e-mail
@@ -18,14 +18,14 @@ from typing import Any
 import click
 
 from addin import __version__
-from addin.flags_json import as_dict as flags_dict
-from addin.mail_settings import is_address, split_addresses, subject_text
-from addin.pipeline import JOBS, FileResult, Options, findings, planned_output, process_file
-from addin.scores_json import as_dict
-from addin.settings import CUT_FIELDS, ConfigError, cut_fields
-from addin.values import Bad, parse_date
-from addin.workbook.files import expand
-from addin.workbook.reader import FileError
+from addin.core.settings import CUT_FIELDS, ConfigError, cut_fields
+from addin.core.values import Bad, parse_date
+from addin.files.paths import expand
+from addin.files.reader import FileError
+from addin.files.run import JOBS, FileResult, Options, findings, planned_output, process_file
+from addin.mail.settings import is_address, split_addresses, subject_text
+from addin.pages.flags_json import as_dict as flags_dict
+from addin.pages.scores_json import as_dict
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES, EXIT_MAIL = 0, 1, 2, 3, 4
 
@@ -277,7 +277,7 @@ def run(paths: tuple[str, ...], **options: Any) -> None:
 @click.option("--seed", default=2026, show_default=True, help="Random seed; same seed, same workbook.")
 def sample(path: Path, rows: int, survey_rows: int | None, lang: str, seed: int) -> None:
     """Write a realistic sample workbook with a documented set of planted problems."""
-    from addin.sample import write_sample
+    from addin.build.sample import write_sample
 
     if path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the sample is an .xlsx file", param_hint="PATH")
@@ -333,7 +333,7 @@ def email(
     environment or the system keyring. A sent log beside the outputs keeps a re-run from
     sending twice what already went. Exit 4 when some message could not be sent.
     """
-    from addin.mailing import EmailJob, send_workbook
+    from addin.mail.deliver import EmailJob, send_workbook
 
     recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
     if subject is not None:

@@ -1,4 +1,4 @@
-"""Flags speed: the deadline, repeat, cluster and severity rules (`addin.flags.assess`), compute only.
+"""Flags speed: the deadline, repeat, cluster and severity rules (`addin.core.flags.assess`), compute only.
 
     python benchmarks/bench_flags.py [--rows N] [--repeat 3]
 
@@ -6,7 +6,7 @@ Without --rows, runs 100,000 and then 1,000,000 complaints; with --rows N (detec
 command line, since the shared parser defaults it to 100,000), only N. --keep is accepted
 and ignored: nothing is written.
 
-No workbook is involved: a seeded generator builds the parsed log (`addin.validate.Parsed`)
+No workbook is involved: a seeded generator builds the parsed log (`addin.core.validate.Parsed`)
 in memory, with receipts over the 365 days before the as-of time, repeat customers (a third
 as many customers as complaints, a few heavy ones), ~40% of complaints with a subject from a
 few hundred, most resolved within 7 days, ~10% still open and a few recorded pauses.
@@ -119,9 +119,9 @@ def generate(n: int, seed: int = 1) -> tuple[list[int], dict[str, list[object]]]
 
 def bench(n: int, repeat: int) -> tuple[dict[str, float], dict[str, int], int, tuple[int, ...]]:
     """Median seconds per mode; the flag counts and clusters of a calendar run; business mode's unknown years."""
-    from addin.flags import assess
-    from addin.settings import Settings
-    from addin.validate import Parsed
+    from addin.core.flags import assess
+    from addin.core.settings import Settings
+    from addin.core.validate import Parsed
 
     start = time.perf_counter()
     rows, values = generate(n)

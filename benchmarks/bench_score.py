@@ -47,9 +47,9 @@ def measure(kind: str, path: Path, out: Path) -> dict[str, float]:
 def compute_times(path: Path, repeat: int) -> dict[str, float]:
     from datetime import datetime
 
-    from addin.scoring import score_survey
-    from addin.validate import check_workbook
-    from addin.workbook.reader import load
+    from addin.core.scoring import score_survey
+    from addin.core.validate import check_workbook
+    from addin.files.reader import load
 
     loaded = load(path)
     outcome = check_workbook(loaded.sheets, as_of=datetime.fromisoformat(AS_OF), date1904=loaded.date1904)
@@ -70,7 +70,7 @@ def main() -> None:
         return
     folder = harness.folder(args, "bench-score-")
     path = folder / "survey.xlsx"
-    from addin.sample import write_sample
+    from addin.build.sample import write_sample
 
     write_sample(path, rows=100, survey_rows=args.rows, lang="zh", seed=1)
     print(f"generated {path.name}: {args.rows:,} survey rows, {path.stat().st_size / 1e6:.1f} MB")

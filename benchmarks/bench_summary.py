@@ -25,13 +25,13 @@ from datetime import datetime
 
 import harness
 
-from addin.dispatch import plan
-from addin.pipeline import JOBS, Options, analyse, summary_of
-from addin.recipients import find_recipients
-from addin.results import summary_pages
-from addin.sample import write_sample
-from addin.workbook.reader import load
-from addin.workbook.report import report_bytes
+from addin.build.sample import write_sample
+from addin.files.reader import load
+from addin.files.report import report_bytes
+from addin.files.run import JOBS, Options, analyse, summary_of
+from addin.mail.plan import plan
+from addin.mail.recipients import find_recipients
+from addin.sheets.write import summary_pages
 
 AS_OF = datetime(2026, 11, 21, 9)
 TARGET_RATIO = 2.5

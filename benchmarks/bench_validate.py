@@ -59,7 +59,7 @@ def main() -> None:
         return
     folder = harness.folder(args, "bench-validate-")
     path = folder / "big.xlsx"
-    from addin.sample import write_sample
+    from addin.build.sample import write_sample
 
     start = time.perf_counter()
     write_sample(path, rows=args.rows, survey_rows=args.rows, lang="zh", seed=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from addin.schema import DEFAULT_DIMENSIONS, LOG_FIELDS, SURVEY_BASE_FIELDS
+from addin.core.schema import DEFAULT_DIMENSIONS, LOG_FIELDS, SURVEY_BASE_FIELDS
 
 AS_OF = datetime(2026, 11, 22, 12, 0)
 

@@ -14,8 +14,8 @@ import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from addin.pipeline import FileError, Options, process_file
-from addin.workbook.safety import unsafe_parts
+from addin.files.run import FileError, Options, process_file
+from addin.files.safety import unsafe_parts
 from tests.builders import AS_OF, complaint, log_grid, standard_workbook, write_workbook
 
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from oletools.olevba import VBA_Parser
 
-from addin import excel
 from addin.build.workbooks import BUTTONS, MACROS, build, xlwings_modules
 from addin.cli import cli
+from addin.excel import buttons as excel
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "workbooks" / "complaints_template.xlsm"

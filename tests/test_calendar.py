@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from addin.calendar import CN_YEARS, DAY, Clock
-from addin.flags import State
+from addin.core.calendar import CN_YEARS, DAY, Clock
+from addin.core.flags import State
 from tests.test_flags import complaint, one
 
 HOUR = 3600

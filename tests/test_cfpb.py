@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from addin.pipeline import Options, process_file
+from addin.files.run import Options, process_file
 
 DATA = Path(__file__).parent / "data" / "cfpb_2011-2015_sample.csv.gz"
 SHARED = Path(__file__).parents[2] / "shared" / "datasets" / "cfpb"

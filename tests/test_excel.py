@@ -13,13 +13,13 @@ import pytest
 import xlwings
 from click.testing import CliRunner
 
-from addin import excel
-from addin.canvas import scale_colour, spec_rgb
+from addin.build.sample import write_sample
 from addin.cli import cli
-from addin.mail import SENT_LOG
-from addin.marks import LEDGER_SHEET
-from addin.sample import write_sample
-from addin.workbook.reader import load
+from addin.excel import buttons as excel
+from addin.files.reader import load
+from addin.mail.message import SENT_LOG
+from addin.sheets.canvas import scale_colour, spec_rgb
+from addin.sheets.marks import LEDGER_SHEET
 from tests import builders
 from tests.builders import managers_workbook
 from tests.smtp_server import smtp_server

@@ -5,10 +5,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.layout import Block, Link, Page
-from addin.workbook import report as report_module
-from addin.workbook.files import atomic_target, expand, output_path
-from addin.workbook.report import write_report
+from addin.files import report as report_module
+from addin.files.paths import atomic_target, expand, output_path
+from addin.files.report import write_report
+from addin.pages.page import Block, Link, Page
 
 
 def test_atomic_target_leaves_nothing_half_written(tmp_path: Path) -> None:

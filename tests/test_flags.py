@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from addin.flags import Assessment, FlagReport, State, assess
-from addin.settings import Entry, build_settings
-from addin.validate import Parsed
+from addin.core.flags import Assessment, FlagReport, State, assess
+from addin.core.settings import Entry, build_settings
+from addin.core.validate import Parsed
 
 AS_OF = datetime(2026, 11, 20, 12)  # a Friday
 DAY, HOUR, MINUTE = timedelta(days=1), timedelta(hours=1), timedelta(minutes=1)
@@ -101,7 +101,7 @@ def test_overdue_at_the_seven_day_boundary(age: timedelta, state: State, late: f
 
 
 def test_overdue_text_says_days_and_hours() -> None:
-    from addin.flags_page import state_text
+    from addin.pages.flags import state_text
 
     a = one(complaint(received_at=AS_OF - 9 * DAY - 3 * HOUR - 10 * MINUTE))
     assert state_text(a, "en") == "Overdue by 2 days 3 hours"

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from openpyxl.styles import PatternFill
 
 from addin.cli import cli
-from addin.flags_page import ROW_FILLS
-from addin.schema import OWNED_COLUMN_MARK
+from addin.core.schema import OWNED_COLUMN_MARK
+from addin.pages.flags import ROW_FILLS
 from tests.builders import complaint, log_grid, write_workbook
 
 AS_OF = datetime(2026, 11, 20, 12)

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.pipeline import JOBS, Options, process_file
+from addin.files.run import JOBS, Options, process_file
 from tests.builders import AS_OF, complaint, managers_workbook, response, standard_workbook
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from addin.cli import cli
-from addin.mail import SENT_LOG
+from addin.mail.message import SENT_LOG
 from tests.builders import AS_OF, managers_workbook
 from tests.smtp_server import PASSWORD, USER, Mailbox, free_port, smtp_server, tls_files
 
@@ -258,7 +258,7 @@ def test_chinese_workbook_gets_a_chinese_message(tmp_path: Path) -> None:
 
 
 def test_a_rerun_does_not_even_build_what_already_went(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from addin import dispatch
+    from addin.mail import plan as dispatch
 
     source = managers_workbook(tmp_path / "log.xlsx")
     with smtp_server() as box:

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from addin.values import CellError
-from addin.workbook.reader import OLE_MAGIC, FileError, error_cells, load
+from addin.core.values import CellError
+from addin.files.reader import OLE_MAGIC, FileError, error_cells, load
 from tests.builders import complaint, log_grid, write_workbook
 
 

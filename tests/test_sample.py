@@ -5,9 +5,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from addin.build.sample import SAMPLE_AS_OF, write_sample
 from addin.cli import parse_as_of
-from addin.pipeline import Options, process_file
-from addin.sample import SAMPLE_AS_OF, write_sample
+from addin.files.run import Options, process_file
 
 WORKBOOKS = Path(__file__).parents[1] / "workbooks"
 COMMITTED = {"zh": WORKBOOKS / "sample_complaints.xlsx", "en": WORKBOOKS / "sample_complaints_en.xlsx"}

@@ -14,8 +14,8 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from addin.cli import cli
-from addin.pipeline import Options, process_file
-from addin.workbook.safety import unsafe_parts
+from addin.files.run import Options, process_file
+from addin.files.safety import unsafe_parts
 from tests.builders import AS_OF, complaint, log_grid, response, survey_grid, write_workbook
 
 AS_OF_ARGS = ["--as-of", "2026-11-22T12:00"]

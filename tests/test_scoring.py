@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from addin.scoring import ScoreError, Scores, grade, score_survey, shown, shown_gap
-from addin.settings import ConfigError, Entry, Origin, Settings, build_settings, toml_entries
-from addin.stats import correlation, t_quantile
-from addin.validate import Parsed, check_workbook
-from addin.workbook.reader import load
+from addin.core.scoring import ScoreError, Scores, grade, score_survey, shown, shown_gap
+from addin.core.settings import ConfigError, Entry, Origin, Settings, build_settings, toml_entries
+from addin.core.stats import correlation, t_quantile
+from addin.core.validate import Parsed, check_workbook
+from addin.files.reader import load
 from tests.builders import AS_OF, complaint, log_grid, write_workbook
 
 DIMS = ("skill", "attitude", "timeliness", "parts", "overall")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from addin.settings import ConfigError, Entry, build_settings, sheet_entries, toml_entries
-from addin.table import Table, locate
-from addin.validate import check_workbook
+from addin.core.settings import ConfigError, Entry, build_settings, sheet_entries, toml_entries
+from addin.core.table import Table, locate
+from addin.core.validate import check_workbook
 from tests.builders import AS_OF, complaint, grid, log_grid
 
 
@@ -94,7 +94,7 @@ def test_status_aliases_and_explicit_sheet_through_the_workbook() -> None:
 
 
 def test_explicit_sheet_that_does_not_exist() -> None:
-    from addin.validate import NoLogFound
+    from addin.core.validate import NoLogFound
 
     with pytest.raises(NoLogFound, match="'Nope' named in Settings does not exist"):
         check_workbook({"L": log_grid([complaint(1)]), "Settings": [["log.sheet", "Nope"]]}, as_of=AS_OF)

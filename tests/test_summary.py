@@ -10,15 +10,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from addin import dispatch
 from addin.cli import cli
-from addin.dispatch import bodies, plan
-from addin.pipeline import JOBS, FileResult, Options, analyse, process_file, summary_of
-from addin.recipients import Recipients
-from addin.results import summary_pages
-from addin.summary import Summary
-from addin.workbook.reader import load
-from addin.workbook.report import report_bytes
+from addin.core.summary import Summary
+from addin.files.reader import load
+from addin.files.report import report_bytes
+from addin.files.run import JOBS, FileResult, Options, analyse, process_file, summary_of
+from addin.mail import plan as dispatch
+from addin.mail.plan import bodies, plan
+from addin.mail.recipients import Recipients
+from addin.sheets.write import summary_pages
 from tests.builders import AS_OF, managers_records, managers_workbook
 
 GOLDEN = Path(__file__).parent / "data" / "summary_body.txt"

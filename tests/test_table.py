@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from addin.settings import Settings
-from addin.table import NotFound, Table, locate
-from addin.validate import NoLogFound, check_workbook
+from addin.core.settings import Settings
+from addin.core.table import NotFound, Table, locate
+from addin.core.validate import NoLogFound, check_workbook
 from tests.builders import AS_OF, LOG_KEYS, complaint, grid, header, log_grid
 
 FIELDS = Settings().log_fields()

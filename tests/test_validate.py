@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from addin.problems import RULES, Level
-from addin.settings import Entry
-from addin.validate import check_workbook
-from addin.values import CellError
+from addin.core.problems import RULES, Level
+from addin.core.settings import Entry
+from addin.core.validate import check_workbook
+from addin.core.values import CellError
 from tests.builders import AS_OF, complaint, log_grid, response, survey_grid
 
 

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from addin.schema import DEFAULT_CATEGORIES, normalize
-from addin.values import Bad, Vocabulary, clean_text, parse_date, parse_whole, parse_yes_no
+from addin.core.schema import DEFAULT_CATEGORIES, normalize
+from addin.core.values import Bad, Vocabulary, clean_text, parse_date, parse_whole, parse_yes_no
 
 
 @pytest.mark.parametrize(

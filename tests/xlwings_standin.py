@@ -1,6 +1,6 @@
-"""An in-memory stand-in for the part of xlwings that `addin.excel` uses, and nothing more.
+"""An in-memory stand-in for the part of xlwings that `addin.excel.buttons` uses, and nothing more.
 
-The subset is the one listed in `addin.excel`'s docstring. It behaves like Excel where our code
+The subset is the one listed in `addin.excel.buttons`'s docstring. It behaves like Excel where our code
 depends on it, and counts every call so tests can bound the round trips a live Excel would make:
 * reads return numbers as float, dates as datetime and blanks as None; error cells as their text
   (`err_to_str=True`);

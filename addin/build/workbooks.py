@@ -25,8 +25,8 @@ import xlsxwriter
 import xlwings
 
 from addin.build.ovba import Module, document_module, vba_project
-from addin.sample import FIXED_CREATED, write_sample
-from addin.workbook.reader import load
+from addin.build.sample import FIXED_CREATED, write_sample
+from addin.files.reader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"

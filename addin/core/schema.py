@@ -1,0 +1,188 @@
+"""Fields, header aliases and enumerations of the complaint log and the survey, as data.
+
+Everything a rule needs to know about a column lives in one `Field` row here; the Settings
+sheet and the TOML config can add aliases, replace the category list and redefine the
+rating dimensions (see `addin.core.settings`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """How a column's cells are parsed and checked."""
+
+    TEXT = "text"
+    DATE = "date"
+    ENUM = "enum"
+    COUNT = "count"  # integer >= 1
+    YES_NO = "yes-no"
+    RATING = "rating"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table: its key, headers in both languages and how it is checked."""
+
+    key: str
+    en: str
+    zh: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    enum: str | None = None  # "category", "severity" or "status"
+    scale: int = 10  # ratings only: highest allowed rating
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.key, self.en, self.zh, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Label:
+    """One value of an enumeration, with its English and Chinese labels and aliases."""
+
+    key: str
+    en: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.key, self.en, self.zh, *self.aliases)
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+LOG_FIELDS: tuple[Field, ...] = (
+    Field(
+        "complaint_id",
+        "Complaint ID",
+        "投诉编号",
+        required=True,
+        aliases=("投诉单号", "编号", "ID", "Ticket ID", "Case ID"),
+    ),
+    Field(
+        "received_at",
+        "Received",
+        "投诉时间",
+        Kind.DATE,
+        required=True,
+        aliases=("受理时间", "投诉日期", "登记时间", "Date received", "Received at"),
+    ),
+    Field("customer_id", "Customer ID", "客户编号", required=True, aliases=("客户代码", "业主编号")),
+    Field("customer_name", "Customer", "客户名称", aliases=("客户姓名", "业主姓名", "Customer name")),
+    Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份")),
+    Field("channel", "Channel", "投诉渠道", aliases=("来源",)),
+    Field(
+        "category", "Category", "投诉类别", Kind.ENUM, required=True, enum="category", aliases=("投诉类型", "问题类别")
+    ),
+    Field("subject", "Subject", "投诉对象", aliases=("项目", "楼盘", "产品", "设备型号")),
+    Field("severity", "Severity", "投诉等级", Kind.ENUM, required=True, enum="severity", aliases=("级别", "严重程度")),
+    Field("status", "Status", "处理状态", Kind.ENUM, required=True, enum="status", aliases=("状态",)),
+    Field("owner", "Owner", "责任人", aliases=("处理人", "经办人")),
+    Field("first_response_at", "First response", "首次响应时间", Kind.DATE, aliases=("响应时间", "First response at")),
+    Field("resolved_at", "Resolved", "解决时间", Kind.DATE, aliases=("办结时间", "结案时间", "Resolved at")),
+    # A "waiting on customer" pause, which stops the resolution clock only when both ends are recorded.
+    Field("paused_at", "Waiting since", "暂停开始", Kind.DATE, aliases=("待客户确认时间", "挂起时间", "Pause start")),
+    Field("resumed_at", "Waiting ended", "暂停结束", Kind.DATE, aliases=("恢复处理时间", "Pause end", "Resumed at")),
+    Field("complainants", "Complainants", "投诉人数", Kind.COUNT),
+    Field("legal", "Legal action", "诉讼", Kind.YES_NO, aliases=("法律诉讼",)),
+    Field("media", "Media exposure", "媒体曝光", Kind.YES_NO, aliases=("媒体",)),
+    Field("description", "Description", "投诉内容", aliases=("问题描述",)),
+)
+
+SURVEY_BASE_FIELDS: tuple[Field, ...] = (
+    Field("response_id", "Response ID", "回访编号"),
+    Field("customer_id", "Customer ID", "客户编号", required=True, aliases=("客户代码",)),
+    Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份")),
+    Field("surveyed_at", "Survey date", "回访日期", Kind.DATE, required=True, aliases=("调查日期", "Surveyed at")),
+    Field("product_type", "Product type", "产品类型"),
+    Field("business_type", "Business type", "业态"),
+    Field("customer_type", "Customer type", "客户类型"),
+)
+
+# The default rating dimensions; a Settings sheet may rename, add or drop them.
+DEFAULT_DIMENSIONS: tuple[Field, ...] = (
+    Field("skill", "Service skill", "服务技能", Kind.RATING),
+    Field("attitude", "Service attitude", "服务态度", Kind.RATING),
+    Field("timeliness", "Timeliness", "服务及时性", Kind.RATING, aliases=("及时性",)),
+    Field("parts", "Parts supply", "配件供应", Kind.RATING),
+    Field("overall", "Overall service", "服务综合", Kind.RATING, aliases=("综合服务",)),
+)
+
+DEFAULT_CATEGORIES: tuple[Label, ...] = (
+    Label("engineering_quality", "Engineering quality", "工程质量"),
+    Label("planning_design", "Planning & design", "规划设计", ("planning and design",)),
+    Label("sales_management", "Sales management", "销售管理"),
+    Label("property_management", "Property management", "物业管理"),
+    Label("customer_service", "Customer service", "客户服务"),
+    Label("product_quality", "Product quality", "产品质量"),
+    Label("parts_supply", "Parts supply", "配件供应"),
+    Label("other", "Other", "其他"),
+)
+
+SEVERITIES: tuple[Label, ...] = (
+    Label("general", "General", "一般"),
+    Label("important", "Important", "重要"),
+    Label("hot", "Hot", "热点"),
+    Label("major", "Major", "重大"),
+)
+
+STATUSES: tuple[Label, ...] = (
+    Label("open", "Open", "待处理", ("new", "新建")),
+    Label("in_progress", "In progress", "处理中"),
+    Label("waiting", "Waiting on customer", "待客户确认", ("waiting",)),
+    Label("resolved", "Resolved", "已解决"),
+    Label("closed", "Closed", "已关闭", ("已结案", "已办结")),
+    Label("reopened", "Reopened", "重新打开"),
+)
+
+# Statuses that require a resolved time, and statuses under which a resolved time is odd.
+DONE_STATUSES = frozenset({"resolved", "closed"})
+NOT_DONE_STATUSES = frozenset({"open", "in_progress", "waiting"})
+
+# Satisfaction grades, best first. On a 1-10 scale: 9-10, 7-8, 5-6, 3-4, 1-2 (see `addin.core.scoring.grade`).
+GRADES: tuple[Label, ...] = (
+    Label("very_satisfied", "Very satisfied", "非常满意"),
+    Label("satisfied", "Satisfied", "满意"),
+    Label("neutral", "Neutral", "一般"),
+    Label("dissatisfied", "Dissatisfied", "不满"),
+    Label("very_dissatisfied", "Very dissatisfied", "非常不满"),
+)
+# CSAT counts the ratings in the best `CSAT_GRADES` grades (7 or more on a 1-10 scale).
+CSAT_GRADES = 2
+
+# Sheets the add-in owns, per language.
+VALIDATION_SHEET = {"en": "Validation", "zh": "校验结果"}
+SCORES_SHEET = {"en": "Scores", "zh": "满意度得分"}
+FLAGS_SHEET = {"en": "Flags", "zh": "预警清单"}
+SUMMARY_SHEET = {"en": "Summary", "zh": "汇总"}
+RECIPIENTS_SHEET_NAMES = ("Recipients", "收件人")
+# Header prefix of the columns the add-in appends to the log; the table finder skips them.
+OWNED_PREFIX = "CD_Owned_"  # defined names marking sheets the add-in created (see addin.sheets.marks)
+OWNED_COLUMN_MARK = "⚑"
+SETTINGS_SHEET_NAMES = ("Settings", "设置")
+
+_BRACKETED = re.compile(r"[(\[（【][^)\]）】]*[)\]）】]")
+_DROP = re.compile(r"[\s_\-*:：./、]+")
+
+
+def normalize(text: object) -> str:
+    """Fold a header or label for matching: width, case, spaces, line breaks, punctuation.
+
+    A bracketed note such as "投诉时间（年月日）" is ignored when something remains without it.
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    bare = _BRACKETED.sub("", folded)
+    if _DROP.sub("", bare):
+        folded = bare
+    return _DROP.sub("", folded)

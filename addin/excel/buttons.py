@@ -1,0 +1,184 @@
+"""The Python behind the Excel buttons (xlwings): the open workbook in, the same results as the CLI out.
+
+Each button's macro (`macros/Buttons.bas`, `macros/Ribbon.bas`) is one `RunPython` line calling
+a function here. The function reads every sheet's used range in one call each, runs the same
+steps as `complaints run` (`pipeline.analyse`), and writes through `XlwingsCanvas` the same
+owned sheets, marks and flag columns as `--annotate` (`results.write_results`). Excel saves the
+workbook, not us: nothing is written to disk, so charts, shapes and macros are never at risk.
+
+xlwings API used here, and nothing else (`tests/xlwings_standin.py` implements exactly this):
+* `Book.caller()`, `book.app`, `book.name`, `book.fullname`,
+  `book.sheets` (iterate, `[name]`, `[-1]`, `.add(name, after=)`),
+  `book.names` (iterate, `[name]`, `.add(name, refers_to)`), `Name.name/.refers_to/.delete()`;
+* `app.books.active`, `app.alert(prompt, title=)`, `app.status_bar`, `app.screen_updating`;
+* `sheet.name`, `.used_range`, `.range(cell)`, `.range(cell, cell)`, `.range(address)`,
+  `.delete()`, `.visible`, `.activate()`, `.charts.add(left, top, width, height)`;
+* `Range.options(ndim=2, err_to_str=True).value` (read), `.value` (write), `.last_cell.row/.column`,
+  `.color`, `.font.bold/.italic/.size/.color`, `.wrap_text`, `.number_format`, `.column_width`,
+  `.row_height`, `.left`, `.top`, `.note` (`.text`, `.delete()`), `.add_note(text)`;
+* `Chart.set_source_data(range)`, `.chart_type`, `.name`.
+
+What a live workbook does not get (xlwings has no portable API for it): frozen panes, autofilter,
+print setup, underlined links and a very hidden ledger (it is hidden). Colour scales become
+fixed colours computed from the same stops; links are `HYPERLINK` formulas, written with the
+block's values in the same call.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from addin.core.schema import OWNED_PREFIX
+from addin.core.scoring import ScoreError
+from addin.core.settings import ConfigError
+from addin.excel.canvas import XlwingsCanvas
+from addin.files.reader import FileError
+from addin.files.run import JOBS, FileResult, Options, analyse, findings
+from addin.mail.deliver import EmailJob, Sending, deliver
+from addin.mail.plan import grid_digest
+from addin.mail.recipients import find_recipients
+from addin.sheets.write import write_results
+
+TITLE = "Complaint Desk"
+LOG_FILE = Path(tempfile.gettempdir()) / "complaint-desk-excel.log"
+log = logging.getLogger(__name__)
+
+
+def validate_log(book: Any = None, *, active: bool = False) -> str:
+    """Button "Validate log": the Validation sheet and marks on the log."""
+    return press(("validate",), book, active=active)
+
+
+def scores(book: Any = None, *, active: bool = False) -> str:
+    """Button "Scores": the Scores sheet."""
+    return press(("score",), book, active=active)
+
+
+def flags(book: Any = None, *, active: bool = False) -> str:
+    """Button "Flags": the Flags sheet, flag columns and row colours on the log."""
+    return press(("flag",), book, active=active)
+
+
+def run_all(book: Any = None, *, active: bool = False) -> str:
+    """Button "Run all": all three, as `complaints run`."""
+    return press(JOBS, book, active=active)
+
+
+def email_summary(
+    book: Any = None, *, active: bool = False, as_of: datetime | None = None, environ: dict[str, str] | None = None
+) -> str:
+    """Button "Email summary": each region's summary to its Recipients addresses, the whole company's
+    to the `*`/`全部` rows, through the SMTP server of the environment (COMPLAINTS_SMTP_*).
+
+    It reads the workbook and changes nothing in it. The sent log sits beside the saved
+    workbook (the temp folder for a new one), so a second press the same day sends only
+    what did not go.
+    """
+    book = book if book is not None else _caller(active)
+    as_of = as_of or datetime.now().replace(second=0, microsecond=0)
+    app = book.app
+    try:
+        app.status_bar = f"{TITLE}: reading {book.name}…"
+        result, sheets = _analyse(XlwingsCanvas(book), book.name, JOBS, as_of)
+        recipients = find_recipients(sheets)
+        app.status_bar = f"{TITLE}: sending the summary…"
+        job = EmailJob(as_of=as_of, by_region=True)
+        done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ)
+        message = _sent_message(done)
+    except (FileError, ConfigError, ScoreError) as exc:
+        message = f"{book.name}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
+        _log_to_file()
+        log.exception("button email failed")
+        message = f"{book.name}: stopped by an unexpected error ({type(exc).__name__}: {exc}); details in {LOG_FILE}"
+    finally:
+        app.status_bar = False
+    app.alert(message, title=TITLE)
+    return message
+
+
+def _folder(book: Any) -> Path:
+    """Where the sent log goes: beside the saved workbook, else the temp folder."""
+    saved = Path(str(getattr(book, "fullname", "") or ""))
+    return saved.parent if saved.is_absolute() and saved.parent.is_dir() else Path(tempfile.gettempdir())
+
+
+def _sent_message(done: Sending) -> str:
+    parts = [f"Sent: {s}" for s in done.sent]
+    parts += [f"Already sent: {s}" for s in done.skipped]
+    parts += [f"Not sent: {s}" for s in done.failed]
+    parts += [f"Note: {n}" for n in done.notes]
+    return "\n".join(parts) if parts else "Nothing was sent."
+
+
+def _caller(active: bool) -> Any:
+    import xlwings as xw  # only here: the core and the tests never need Excel
+
+    book = xw.Book.caller()
+    return book.app.books.active if active else book  # the ribbon acts on the user's workbook, not the add-in
+
+
+def press(jobs: tuple[str, ...], book: Any = None, *, active: bool = False, as_of: datetime | None = None) -> str:
+    """Run `jobs` on the workbook as of `as_of` (now); every outcome ends as one alert, never a traceback."""
+    book = book if book is not None else _caller(active)
+    as_of = as_of or datetime.now().replace(second=0, microsecond=0)
+    app = book.app
+    try:
+        app.screen_updating = False
+        app.status_bar = f"{TITLE}: reading {book.name}…"
+        canvas = XlwingsCanvas(book)
+        result = _analyse(canvas, book.name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
+        app.status_bar = f"{TITLE}: writing results…"
+        written = write_results(
+            canvas,
+            result.outcome,
+            name=book.name,
+            as_of=as_of,
+            validated="validate" in jobs,
+            scores=result.scores,
+            flags=result.flags,
+            summary=result.summary,
+        )
+        message = _message(result, jobs, written.shown, [*result.notes, *written.notes])
+    except (FileError, ConfigError, ScoreError) as exc:
+        message = f"{book.name}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
+        _log_to_file()
+        log.exception("button %s failed", jobs)
+        message = f"{book.name}: stopped by an unexpected error ({type(exc).__name__}: {exc}); details in {LOG_FILE}"
+    finally:
+        app.status_bar = False
+        app.screen_updating = True
+    app.alert(message, title=TITLE)
+    return message
+
+
+def _log_to_file() -> None:
+    if not log.handlers:
+        log.addHandler(logging.FileHandler(LOG_FILE, encoding="utf-8"))
+
+
+def _analyse(
+    canvas: XlwingsCanvas, name: str, jobs: tuple[str, ...], as_of: datetime
+) -> tuple[FileResult, dict[str, list[list[object]]]]:
+    """The workbook's sheets (ours left out), read once each, and what the jobs find in them."""
+    owned = frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
+    sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
+    options = Options(as_of=as_of, mode="annotate", jobs=jobs)
+    return analyse(Path(name), sheets, options, date1904=False, owned=owned), sheets
+
+
+def _message(result: FileResult, jobs: tuple[str, ...], shown: str | None, notes: list[str]) -> str:
+    """The alert: what was found and where to look ("22 errors, 2 warnings — see Validation")."""
+    report = result.outcome.report
+    if jobs == ("validate",):
+        head = f"{report.errors + report.warnings} problems" if report.problems else "No problems found"
+    else:
+        head = "; ".join(findings(result, jobs))
+    where = f" — see {shown}" if shown else ""
+    tail = "".join(f"\nNote: {n}" for n in notes)
+    return f"{head}{where}{tail}"

@@ -1,0 +1,130 @@
+"""One workbook's summary e-mail, end to end: read, analyse, plan, then draft or send and log.
+
+`send_workbook` is the `complaints email` path (a file on disk); `deliver` is the part the
+Excel **Email summary** button shares (the open workbook's grids). Neither raises for a mail
+failure: what went, what was skipped and what failed come back as lines for the user.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from addin.files.reader import load
+from addin.files.run import JOBS, FileResult, Options, analyse
+from addin.mail.message import Outgoing, SentLog, file_digest, save_eml, send_all
+from addin.mail.plan import plan
+from addin.mail.recipients import Recipients, find_recipients
+from addin.mail.settings import MailError, sender_address, smtp_settings
+
+
+@dataclass(frozen=True)
+class EmailJob:
+    as_of: datetime
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    subject: str | None = None
+    by_region: bool = False
+    dry_run: bool = False
+    resend: bool = False
+    out: Path | None = None
+    lang: str | None = None
+    config: Path | None = None
+
+
+@dataclass
+class Sending:
+    """What happened to one workbook's messages, as lines for the user."""
+
+    name: str
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already sent today (the sent log)
+    drafts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return (
+            [f"{self.name}: sent {s}" for s in self.sent]
+            + [f"{self.name}: already sent {s} (--resend sends it again)" for s in self.skipped]
+            + [f"{self.name}: draft {s}" for s in self.drafts]
+        )
+
+
+def send_workbook(path: Path, job: EmailJob) -> Sending:
+    """Analyse `path` as `complaints run` does and mail its summary; `FileError` if it cannot be read."""
+    loaded = load(path)
+    recipients = find_recipients(loaded.sheets)
+    options = Options(as_of=job.as_of, mode="report", lang=job.lang, config=job.config, jobs=JOBS)
+    result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
+    del loaded
+    return deliver(result, recipients, file_digest(path), job.out or path.parent, job)
+
+
+def deliver(
+    result: FileResult,
+    recipients: Recipients,
+    source: str,
+    folder: Path,
+    job: EmailJob,
+    environ: Mapping[str, str] | None = None,
+) -> Sending:
+    """Draft or send the planned messages of one analysed workbook; the sent log lives in `folder`."""
+    env = os.environ if environ is None else environ
+    done = Sending(result.path.name, notes=list(recipients.problems))
+    mail = result.outcome.settings.mail
+    smtp = None
+    if not job.dry_run:
+        try:
+            smtp = smtp_settings(mail, env)
+        except MailError as exc:
+            done.failed.append(str(exc))
+            return done
+    sender = smtp.sender if smtp else sender_address(mail, env) or None
+    try:
+        planned = plan(
+            result,
+            recipients,
+            source=source,
+            to=job.to,
+            cc=job.cc,
+            subject=job.subject,
+            by_region=job.by_region,
+            sender=sender,
+        )
+    except MailError as exc:
+        done.failed.append(str(exc))
+        return done
+    done.notes += planned.notes
+    if not planned.messages:
+        done.notes.append("nothing to send: no address for the whole company or any region")
+    if smtp is None:
+        for outgoing in planned.messages:
+            name = outgoing.filename.removesuffix(".xlsx") + ".eml"
+            done.drafts.append(f"{outgoing.label}: {save_eml(outgoing.message, folder / name)}")
+        return done
+    log = SentLog(folder)
+    pending = []
+    for outgoing in planned.messages:
+        when = log.sent_at(outgoing.key)
+        if when and not job.resend:
+            done.skipped.append(f"{outgoing.label} at {when}")
+        else:
+            pending.append(outgoing)
+
+    def sent(outgoing: Outgoing) -> None:
+        log.record(outgoing, result.path.name)
+        done.sent.append(outgoing.label)
+
+    try:
+        if pending:
+            log.check()
+        for outgoing, reason in send_all(smtp, pending, sent):
+            done.failed.append(f"{outgoing.label}: {reason}")
+    except MailError as exc:
+        done.failed.append(str(exc))
+    return done

@@ -1,0 +1,183 @@
+"""From a processed workbook to the messages for managers: who gets which slice, with what attached.
+
+Shared by `complaints email` and the Excel **Email summary** button. The whole-company summary
+goes to `--to` and to the Recipients rows whose region is `*`/`全部`; with `by_region`, each
+region of the log also gets its own slice (its Summary and its Flags) at the addresses the
+Recipients table gives it. A region without addresses is reported, never sent elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from functools import partial
+
+from addin.core.summary import Summary
+from addin.files.report import report_bytes
+from addin.files.run import FileResult, summary_of
+from addin.mail.message import Outgoing, compose, sent_key
+from addin.mail.recipients import Recipients
+from addin.mail.settings import DEFAULT_SUBJECT, MailError, subject_text
+from addin.pages.mail_text import html_body, plain_text
+from addin.pages.summary import summary_content
+from addin.sheets.write import summary_pages
+
+MAX_MESSAGE_MB = 25  # many mail servers refuse larger messages
+MAX_ATTACHMENT = 18_000_000  # bytes before base64, which adds a third
+ACTIONS_IN_MAIL = 25  # action rows in the body; the attachment lists up to summary.ACTIONS_LISTED
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+_TEXT = {
+    "en": {
+        "intro": "The complaints summary as of {as_of}{region}. The attached workbook {file} holds the "
+        "{sheets} sheets.",
+        "join": ", ",
+        "and": " and ",
+        "left_out": "The {sheet} sheet was left out of the attachment to keep the message under {mb} MB; "
+        "'complaints run' writes it into the summary workbook beside the log.",
+        "region": " for {region}",
+        "more": "{more} more open complaints with a flag are listed in the attachment.",
+    },
+    "zh": {
+        "intro": "截至 {as_of}{region}的投诉汇总。附件 {file} 含{sheets}表。",
+        "join": "、",
+        "and": "和",
+        "left_out": "为使邮件小于 {mb} MB，附件未含{sheet}表；'complaints run' 会把它写入日志旁的汇总工作簿。",
+        "region": "（{region}）",
+        "more": "另有 {more} 件有预警的未结投诉列在附件中。",
+    },
+}
+NO_RECIPIENT = "no recipient for region {regions}: add the addresses to the Recipients sheet"
+
+
+@dataclass
+class Plan:
+    """The messages for one workbook, and what could not be addressed."""
+
+    messages: list[Outgoing] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def grid_digest(sheets: Mapping[str, Sequence[Sequence[object]]]) -> str:
+    """A workbook's content as read (the Excel button has no saved file to hash)."""
+    digest = hashlib.sha256()
+    for title, grid in sheets.items():
+        digest.update(repr((title, [list(row) for row in grid])).encode())
+    return digest.hexdigest()
+
+
+def plan(
+    result: FileResult,
+    recipients: Recipients,
+    *,
+    source: str,
+    to: Sequence[str] = (),
+    cc: Sequence[str] = (),
+    subject: str | None = None,
+    by_region: bool = False,
+    sender: str | None = None,
+    when: datetime | None = None,
+) -> Plan:
+    """The whole-company message and, with `by_region`, one per region that has recipients."""
+    if result.summary is None:
+        raise MailError("nothing to summarise: the workbook has no complaint log")
+    settings = result.outcome.settings.mail
+    template = subject or str(settings.get("mail.subject") or DEFAULT_SUBJECT[result.outcome.lang])
+    cc = [*cc, *(str(a) for a in settings.get("mail.cc", ()))]  # type: ignore[attr-defined]
+    found = Plan()
+    whole = list(dict.fromkeys([*to, *(recipients.whole if by_region else ())]))
+    audiences: list[tuple[Summary, list[str]]] = [(result.summary, whole)] if whole else []
+    if by_region:
+        missing = []
+        for region, _ in result.summary.regions:
+            if not region:
+                continue
+            addresses = recipients.addresses(region)
+            if addresses:
+                audiences.append((summary_of(result, result.summary.name, region), addresses))
+            else:
+                missing.append(region)
+        if missing:
+            found.notes.append(NO_RECIPIENT.format(regions=", ".join(missing)))
+    day = result.summary.as_of.date().isoformat()
+    for summary, addresses in audiences:
+        copies = [a for a in dict.fromkeys(cc) if a not in addresses]
+        found.messages.append(
+            Outgoing(
+                summary.region,
+                tuple(addresses),
+                tuple(copies),
+                sent_key(source, summary.region, addresses, copies, day),
+                attachment_name(summary),
+                partial(_message, result, summary, template, sender, addresses, copies, when),
+            )
+        )
+    return found
+
+
+def attachment_name(summary: Summary) -> str:
+    stem = summary.name.rsplit(".", 1)[0]
+    if summary.region is None:
+        return f"{stem}.summary.xlsx"
+    return f"{stem}.summary.{_UNSAFE_NAME.sub('_', summary.region)}.xlsx"
+
+
+def subject_line(template: str, summary: Summary) -> str:
+    """The subject of a summary's message; the template was checked where it was given."""
+    date = summary.as_of.date().isoformat()
+    line = subject_text(template, name=summary.name, region=summary.region or "", date=date)
+    if summary.region is not None and "{region}" not in template:
+        line += f" — {summary.region}"
+    return line
+
+
+def bodies(summary: Summary, sheets: Sequence[str] = (), left_out: str | None = None) -> tuple[str, str]:
+    """The plain-text and HTML bodies of a summary's message; `sheets` are the attachment's sheets,
+    `left_out` a sheet dropped to keep the message small."""
+    text = _TEXT[summary.lang]
+    page = summary_content(summary, actions=ACTIONS_IN_MAIL, owned=False)
+    names = list(sheets) or [page.name]
+    listed = text["join"].join(names[:-1]) + text["and"] + names[-1] if len(names) > 1 else names[0]
+    intro = text["intro"].format(
+        as_of=summary.as_of.strftime("%Y-%m-%d %H:%M"),
+        region=text["region"].format(region=summary.region) if summary.region else "",
+        file=attachment_name(summary),
+        sheets=listed,
+    )
+    more = summary.actions_total - min(ACTIONS_IN_MAIL, len(summary.actions))
+    outro = [text["more"].format(more=more)] if more > 0 else []
+    if left_out:
+        outro.append(text["left_out"].format(sheet=left_out, mb=MAX_MESSAGE_MB))
+    return plain_text(page, intro, " ".join(outro)), html_body(page, intro, " ".join(outro))
+
+
+def _message(
+    result: FileResult,
+    summary: Summary,
+    template: str,
+    sender: str | None,
+    to: Sequence[str],
+    cc: Sequence[str],
+    when: datetime | None,
+) -> EmailMessage:
+    assert result.flags is not None
+    pages = summary_pages(summary, result.outcome, result.scores, result.flags)
+    attachment, left_out = report_bytes(pages), None
+    if len(attachment) > MAX_ATTACHMENT:  # the Flags list is what grows with the log
+        left_out = pages.pop().name
+        attachment = report_bytes(pages)
+    text, html = bodies(summary, [p.name for p in pages], left_out)
+    return compose(
+        sender=sender,
+        to=to,
+        cc=cc,
+        subject=subject_line(template, summary),
+        text=text,
+        html=html,
+        attachment=attachment,
+        filename=attachment_name(summary),
+        when=when,
+    )
