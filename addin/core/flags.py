@@ -28,10 +28,10 @@ from operator import itemgetter
 
 from addin.core.calendar import DAY, Clock
 from addin.core.flag_rules import FlagRules
-from addin.core.schema import DONE_STATUSES, SEVERITIES, Label, normalize
+from addin.core.schema import DONE_STATUSES, SEVERITIES, Label
 from addin.core.settings import Settings
 from addin.core.validate import Parsed
-from addin.core.values import clean_text, id_key
+from addin.core.values import clean_text, fold
 
 # Flag names, most urgent first (the JSON contract).
 FLAG_NAMES = (
@@ -218,8 +218,8 @@ class _Log:
             parsed.column("status"),
             parsed.column("severity"),
             parsed.column("category"),
-            _keys(parsed.column("customer_id"), id_key),
-            _keys(parsed.column("subject"), normalize),
+            _keys(parsed.column("customer_id"), fold),
+            _keys(parsed.column("subject"), fold),
             parsed.column("subject"),
             parsed.column("complainants"),
             parsed.column("legal"),

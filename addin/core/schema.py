@@ -36,6 +36,9 @@ class Field:
     aliases: tuple[str, ...] = ()
     enum: str | None = None  # "category", "severity" or "status"
     scale: int = 10  # ratings only: highest allowed rating
+    grouping: bool = (
+        False  # results are grouped by it: spellings that fold alike are one group (see `addin.core.values.fold`)
+    )
 
     def header(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -62,6 +65,9 @@ class Label:
         return self.zh if lang == "zh" else self.en
 
 
+# One region for both tables: the summary joins the log's counts and the survey's scores by it.
+REGION = Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份"), grouping=True)
+
 LOG_FIELDS: tuple[Field, ...] = (
     Field(
         "complaint_id",
@@ -80,15 +86,15 @@ LOG_FIELDS: tuple[Field, ...] = (
     ),
     Field("customer_id", "Customer ID", "客户编号", required=True, aliases=("客户代码", "业主编号")),
     Field("customer_name", "Customer", "客户名称", aliases=("客户姓名", "业主姓名", "Customer name")),
-    Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份")),
-    Field("channel", "Channel", "投诉渠道", aliases=("来源",)),
+    REGION,
+    Field("channel", "Channel", "投诉渠道", aliases=("来源",), grouping=True),
     Field(
         "category", "Category", "投诉类别", Kind.ENUM, required=True, enum="category", aliases=("投诉类型", "问题类别")
     ),
-    Field("subject", "Subject", "投诉对象", aliases=("项目", "楼盘", "产品", "设备型号")),
+    Field("subject", "Subject", "投诉对象", aliases=("项目", "楼盘", "产品", "设备型号"), grouping=True),
     Field("severity", "Severity", "投诉等级", Kind.ENUM, required=True, enum="severity", aliases=("级别", "严重程度")),
     Field("status", "Status", "处理状态", Kind.ENUM, required=True, enum="status", aliases=("状态",)),
-    Field("owner", "Owner", "责任人", aliases=("处理人", "经办人")),
+    Field("owner", "Owner", "责任人", aliases=("处理人", "经办人"), grouping=True),
     Field("first_response_at", "First response", "首次响应时间", Kind.DATE, aliases=("响应时间", "First response at")),
     Field("resolved_at", "Resolved", "解决时间", Kind.DATE, aliases=("办结时间", "结案时间", "Resolved at")),
     # A "waiting on customer" pause, which stops the resolution clock only when both ends are recorded.
@@ -103,11 +109,11 @@ LOG_FIELDS: tuple[Field, ...] = (
 SURVEY_BASE_FIELDS: tuple[Field, ...] = (
     Field("response_id", "Response ID", "回访编号"),
     Field("customer_id", "Customer ID", "客户编号", required=True, aliases=("客户代码",)),
-    Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份")),
+    REGION,
     Field("surveyed_at", "Survey date", "回访日期", Kind.DATE, required=True, aliases=("调查日期", "Surveyed at")),
-    Field("product_type", "Product type", "产品类型"),
-    Field("business_type", "Business type", "业态"),
-    Field("customer_type", "Customer type", "客户类型"),
+    Field("product_type", "Product type", "产品类型", grouping=True),
+    Field("business_type", "Business type", "业态", grouping=True),
+    Field("customer_type", "Customer type", "客户类型", grouping=True),
 )
 
 # The default rating dimensions; a Settings sheet may rename, add or drop them.

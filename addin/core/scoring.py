@@ -18,7 +18,6 @@ second.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from addin.core.schema import CSAT_GRADES, GRADES, Field
 from addin.core.settings import Settings
 from addin.core.stats import correlation, t_quantile
 from addin.core.validate import Parsed
+from addin.core.values import fold
 
 Key = tuple[tuple[str, str | None], ...]  # ((field, value), ...); value None = blank cell
 CONFIDENCE = 0.95
@@ -225,7 +225,7 @@ _PERIODS = {
 
 
 def _column(parsed: Parsed, key: str) -> list[str | None]:
-    """Group values of one column: periods from the survey date, text folded for width and case."""
+    """Group values of one column: periods from the survey date, text by `fold` (one spelling per group)."""
     if key in _PERIODS:
         dates = parsed.column("surveyed_at")
         period = {m: _PERIODS[key](m) for m in set(dates)}
@@ -237,8 +237,7 @@ def _column(parsed: Parsed, key: str) -> list[str | None]:
         if value is None or value == "":
             spelling[value] = None
             continue
-        text = str(value)
-        spelling[value] = unicodedata.normalize("NFKC", text).casefold()
+        spelling[value] = fold(value) or None
     for value in raw:  # the first spelling seen names the group
         folded = spelling[value]
         if folded is not None and folded not in first:

@@ -14,7 +14,7 @@ Built from a run's flags (the complaint log) and scores (the survey); rendered b
   stay on the Flags sheet. It names complaints, regions, categories and owners only: no
   description, no customer name or contact data.
 * A region's slice (`region=`) keeps only that region's complaints and scores; regions are
-  matched as the table finder matches headers (case, width and spaces folded).
+  matched by `addin.core.values.fold` (case, width and surrounding spaces ignored).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from datetime import datetime
 from fractions import Fraction
 
 from addin.core.flags import OPEN_STATES, Assessment, FlagReport, State
-from addin.core.schema import Field, normalize
+from addin.core.schema import Field
 from addin.core.scoring import Group, Scores
-from addin.core.values import clean_text
+from addin.core.values import clean_text, fold
 
 ACTIONS_LISTED = 200  # open flagged complaints named on the Summary sheet; the Flags sheet has all
 _REPEAT_FLAGS = frozenset({"repeat", "secondary"})
@@ -185,8 +185,8 @@ def _rows_of(regions: list[str], region: str | None) -> list[bool] | None:
     """Which rows belong to `region` (None: all), folding each distinct spelling once."""
     if region is None:
         return None
-    wanted = normalize(region)
-    match = {name: normalize(name) == wanted for name in set(regions)}
+    wanted = fold(region)
+    match = {name: fold(name) == wanted for name in set(regions)}
     return [match[name] for name in regions]
 
 
@@ -234,11 +234,11 @@ def _by(assessments: list[Assessment], names: list[str], days: dict[int, float])
 
 
 def _satisfaction(scores: Scores, region: str | None) -> list[Satisfaction]:
-    wanted = normalize(region) if region is not None else None
+    wanted = fold(region) if region is not None else None
     rows = [
         _scored(g, g.keys[0][1])
         for g in scores.level(company=False, with_by=False)
-        if g.named_region and (wanted is None or normalize(g.keys[0][1] or "") == wanted)
+        if g.named_region and (wanted is None or fold(g.keys[0][1] or "") == wanted)
     ]
     rows.sort(key=lambda s: (s.rank is None, s.rank or 0, s.region or ""))
     if wanted is None:

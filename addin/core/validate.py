@@ -18,7 +18,18 @@ from addin.core.problems import SUGGESTION, Level, Problem, Report, cell_ref
 from addin.core.schema import DONE_STATUSES, NOT_DONE_STATUSES, SETTINGS_SHEET_NAMES, Field, Kind, normalize
 from addin.core.settings import OFF, Entry, Settings, build_settings, sheet_entries, toml_entries
 from addin.core.table import Grid, NotFound, Table, locate
-from addin.core.values import Bad, CellError, Vocabulary, clean_text, id_key, parse_date, parse_whole, parse_yes_no
+from addin.core.values import (
+    Bad,
+    CellError,
+    Vocabulary,
+    clean_text,
+    fold,
+    parse_date,
+    parse_whole,
+    parse_yes_no,
+    spellings,
+    unify,
+)
 
 MAX_OTHERS_NAMED = 5
 
@@ -182,8 +193,8 @@ def _future(checked: Checked, keys: Sequence[str], ctx: Context, header: Callabl
 
 def _duplicates(checked: Checked, key: str, code: str, header: str) -> None:
     seen: dict[str, list[int]] = defaultdict(list)
-    keys = [  # id_key(), inlined for the common ASCII case: this runs once per row
-        v.strip().casefold() if v.__class__ is str and v.isascii() else None if v is None else id_key(v)  # type: ignore[union-attr]
+    keys = [  # fold(), inlined for the common ASCII case: this runs once per row
+        v.strip().casefold() if v.__class__ is str and v.isascii() else None if v is None else fold(v)  # type: ignore[union-attr]
         for v in checked.values.get(key, [])
     ]
     repeated = {k for k, n in Counter(keys).items() if n > 1 and k is not None}
@@ -292,6 +303,25 @@ def check_survey(table: Table, ctx: Context) -> Checked:
     return checked
 
 
+def unify_groups(checked: Sequence[Checked]) -> None:
+    """One spelling per group in every grouping column (`Field.grouping`), the same in the log and the survey.
+
+    `East`, `east ` and `ＥＡＳＴ` are one region, named by its most frequent spelling across
+    both tables; scores, flags counts, the summary, its slices, recipients and draft names all
+    see that one name. The user's cells are not touched: only the parsed values are.
+    """
+    columns: dict[str, list[list[object]]] = defaultdict(list)
+    for one in checked:
+        for f in one.table.fields:
+            if f.grouping and f.key in one.values:
+                columns[f.key].append(one.values[f.key])
+    for key, lists in columns.items():
+        names = spellings(*lists)
+        for one in checked:
+            if key in one.values:
+                one.values[key] = unify(one.values[key], names)
+
+
 def _apply_levels(problems: list[Problem], settings: Settings) -> list[Problem]:
     result = []
     for p in problems:
@@ -386,17 +416,21 @@ def check_workbook(
     report = Report(lang=chosen)
     report.extend(setting_problems)
     outcome = Outcome(report, settings, None, None, None, lang=chosen)
+    checked: list[Checked] = []
     if found is None:
         report.notes.append(log.message())  # type: ignore[union-attr]
     else:
-        log_checked = check_log(found, ctx)
-        report.extend(log_checked.problems)
-        outcome.log, outcome.log_values = found, Parsed.of(log_checked)
+        checked.append(check_log(found, ctx))
     if isinstance(survey, NotFound):
         report.notes.append(survey.message())
     else:
-        survey_checked = check_survey(survey, ctx)
-        report.extend(survey_checked.problems)
-        outcome.survey, outcome.survey_values = survey, Parsed.of(survey_checked)
+        checked.append(check_survey(survey, ctx))
+    unify_groups(checked)
+    for one in checked:
+        report.extend(one.problems)
+        if one.table is found:
+            outcome.log, outcome.log_values = found, Parsed.of(one)
+        else:
+            outcome.survey, outcome.survey_values = one.table, Parsed.of(one)
     report.problems = _apply_levels(report.problems, settings)
     return outcome

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -65,10 +67,32 @@ def clean_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-def id_key(value: object) -> str:
-    """How IDs are compared: trimmed, width- and case-folded (`c001` = `Ｃ001 ` = `C001`)."""
+def fold(value: object) -> str:
+    """How data values are compared: trimmed, width- and case-folded (`c001` = `Ｃ001 ` = `C001`).
+
+    The one fold for IDs (duplicates, repeat customers) and grouping values (regions, owners,
+    subjects, cut fields); names people type against our vocabulary (headers, labels, sheet
+    names) are matched by `addin.core.schema.normalize`, which also drops spaces and punctuation.
+    """
     text = value if isinstance(value, str) and value.isascii() else clean_text(value)
     return text.strip().casefold()  # type: ignore[union-attr]
+
+
+def spellings(*columns: Sequence[object]) -> dict[str, str]:
+    """Folded value -> its most frequent spelling in the columns (the first seen on a tie); blanks left out."""
+    counts = Counter(v for column in columns for v in column if v is not None and v != "")
+    best: dict[str, tuple[int, object]] = {}
+    for spelling, n in counts.items():  # a Counter keeps first-seen order
+        key = fold(spelling)
+        if key and (key not in best or n > best[key][0]):
+            best[key] = (n, spelling)
+    return {key: str(spelling) for key, (_, spelling) in best.items()}
+
+
+def unify(column: Sequence[object], names: dict[str, str]) -> list[object]:
+    """Each value replaced by the spelling that names its group (`spellings`); blanks become None."""
+    named = {v: names.get(fold(v)) for v in set(column) if v is not None}
+    return [None if v is None else named[v] for v in column]
 
 
 def is_blank(value: object) -> bool:

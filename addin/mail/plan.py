@@ -103,16 +103,18 @@ def plan(
         if missing:
             found.notes.append(NO_RECIPIENT.format(regions=", ".join(missing)))
     day = result.summary.as_of.date().isoformat()
+    taken: set[str] = set()
     for summary, addresses in audiences:
         copies = [a for a in dict.fromkeys(cc) if a not in addresses]
+        filename = _free_name(attachment_name(summary), taken)
         found.messages.append(
             Outgoing(
                 summary.region,
                 tuple(addresses),
                 tuple(copies),
                 sent_key(source, summary.region, addresses, copies, day),
-                attachment_name(summary),
-                partial(_message, result, summary, template, sender, addresses, copies, when),
+                filename,
+                partial(_message, result, summary, template, sender, addresses, copies, when, filename),
             )
         )
     return found
@@ -125,6 +127,20 @@ def attachment_name(summary: Summary) -> str:
     return f"{stem}.summary.{_UNSAFE_NAME.sub('_', summary.region)}.xlsx"
 
 
+def _free_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name` with `_2`, `_3`… before `.xlsx` when an earlier message has it in any letter case.
+
+    Regions are grouped by `fold`, so two never differ by case alone; `A/B` and `A:B` still
+    make the same file name, and on Windows and macOS one draft would replace the other.
+    """
+    stem, n, candidate = name.removesuffix(".xlsx"), 1, name
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{stem}_{n}.xlsx"
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def subject_line(template: str, summary: Summary) -> str:
     """The subject of a summary's message; the template was checked where it was given."""
     date = summary.as_of.date().isoformat()
@@ -134,9 +150,11 @@ def subject_line(template: str, summary: Summary) -> str:
     return line
 
 
-def bodies(summary: Summary, sheets: Sequence[str] = (), left_out: str | None = None) -> tuple[str, str]:
+def bodies(
+    summary: Summary, sheets: Sequence[str] = (), left_out: str | None = None, filename: str | None = None
+) -> tuple[str, str]:
     """The plain-text and HTML bodies of a summary's message; `sheets` are the attachment's sheets,
-    `left_out` a sheet dropped to keep the message small."""
+    `left_out` a sheet dropped to keep the message small, `filename` the attachment's name."""
     text = _TEXT[summary.lang]
     page = summary_content(summary, actions=ACTIONS_IN_MAIL, owned=False)
     names = list(sheets) or [page.name]
@@ -144,7 +162,7 @@ def bodies(summary: Summary, sheets: Sequence[str] = (), left_out: str | None = 
     intro = text["intro"].format(
         as_of=summary.as_of.strftime("%Y-%m-%d %H:%M"),
         region=text["region"].format(region=summary.region) if summary.region else "",
-        file=attachment_name(summary),
+        file=filename or attachment_name(summary),
         sheets=listed,
     )
     more = summary.actions_total - min(ACTIONS_IN_MAIL, len(summary.actions))
@@ -162,6 +180,7 @@ def _message(
     to: Sequence[str],
     cc: Sequence[str],
     when: datetime | None,
+    filename: str,
 ) -> EmailMessage:
     assert result.flags is not None
     pages = summary_pages(summary, result.outcome, result.scores, result.flags)
@@ -169,7 +188,7 @@ def _message(
     if len(attachment) > MAX_ATTACHMENT:  # the Flags list is what grows with the log
         left_out = pages.pop().name
         attachment = report_bytes(pages)
-    text, html = bodies(summary, [p.name for p in pages], left_out)
+    text, html = bodies(summary, [p.name for p in pages], left_out, filename)
     return compose(
         sender=sender,
         to=to,
@@ -178,6 +197,6 @@ def _message(
         text=text,
         html=html,
         attachment=attachment,
-        filename=attachment_name(summary),
+        filename=filename,
         when=when,
     )

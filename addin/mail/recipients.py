@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from addin.core.problems import column_letter
 from addin.core.schema import LOG_FIELDS, RECIPIENTS_SHEET_NAMES, Field, normalize
 from addin.core.table import best_header
-from addin.core.values import clean_text
+from addin.core.values import clean_text, fold
 from addin.mail.settings import is_address, split_addresses
 
 RECIPIENT_FIELDS = (
@@ -41,9 +41,9 @@ class Recipients:
     problems: list[str] = field(default_factory=list)  # "Recipients!B4: 'x@' is not an e-mail address"
 
     def addresses(self, region: str) -> list[str]:
-        """The addresses of a region of the log, matched like headers (case, width, spaces folded)."""
-        wanted = normalize(region)
-        found = [a for name, addresses in self.regions.items() if normalize(name) == wanted for a in addresses]
+        """The addresses of a region of the log, matched as the log's regions are grouped (`fold`)."""
+        wanted = fold(region)
+        found = [a for name, addresses in self.regions.items() if fold(name) == wanted for a in addresses]
         return list(dict.fromkeys(found))
 
 
