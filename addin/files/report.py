@@ -109,7 +109,7 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
             style = fmt.get(fills[(r, c)], block.formats.get(c)) if fills and (r, c) in fills else plain[c]
             if isinstance(value, Link) and links is None:
                 ws.write_string(first + r, left + c, value.text, style)
-            elif isinstance(value, Link):
+            elif isinstance(value, Link) and links is not None:
                 links[0] += 1
                 _write_link(ws, first + r, left + c, value, prefix, fmt.get(link=True), links[0] > MAX_URLS)
             elif isinstance(value, str):

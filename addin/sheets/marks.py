@@ -132,7 +132,7 @@ class Ledger:
     def undo(self, role: str) -> int:
         """Take back every mark of `role`; returns how many cells got their own fill back."""
         mine: dict[str, list[tuple[object, ...]]] = defaultdict(list)
-        kept = []
+        kept: list[tuple[object, ...]] = []
         for entry in self.rows:
             (mine[str(entry[0])] if entry[2] == role else kept).append(entry)
         self.rows = kept
