@@ -18,11 +18,12 @@ from typing import Any
 import click
 
 from addin import __version__
+from addin.core.job import findings
 from addin.core.settings import CUT_FIELDS, ConfigError, cut_fields
 from addin.core.values import Bad, parse_date
 from addin.files.paths import expand
 from addin.files.reader import FileError
-from addin.files.run import JOBS, FileResult, Options, findings, planned_output, process_file
+from addin.files.run import JOBS, FileResult, Options, planned_output, process_file
 from addin.mail.settings import is_address, split_addresses, subject_text
 from addin.pages.flags_json import as_dict as flags_dict
 from addin.pages.scores_json import as_dict
@@ -134,35 +135,7 @@ def _run(
         target=None if target is None else Fraction(str(target)),
         business=business or None,
     )
-    files = _inputs(paths, config)
-    results: list[FileResult] = []
-    failures: list[tuple[Path, str]] = []
-    with click.progressbar(
-        files,
-        label="Checking",
-        file=sys.stderr,
-        show_pos=True,
-        hidden=len(files) < 2,
-        item_show_func=lambda p: p.name if p else "",
-    ) as bar:
-        written: dict[Path, Path] = {}  # output -> the input it was written for, in this run
-        for path in bar:
-            target = planned_output(path, options).resolve()
-            if target in written:
-                reason = (
-                    f"its output {target.name} was already written for {written[target]}; use separate --out folders"
-                )
-                failures.append((path, reason))
-                click.echo(f"{path}: {reason}", err=True)
-                continue
-            try:
-                results.append(process_file(path, options))
-                written[target] = path
-            except FileError as exc:
-                failures.append((path, str(exc)))
-                click.echo(f"{path}: {exc}", err=True)
-            except ConfigError as exc:
-                raise click.UsageError(str(exc)) from None
+    results, failures = _process_files(_inputs(paths, config), options)
     if as_json:
         click.echo(json.dumps(_json(results, failures, jobs), ensure_ascii=False, indent=2))
     else:
@@ -177,6 +150,39 @@ def _run(
     sys.exit(EXIT_ERRORS if validated and any(r.outcome.report.errors for r in results) else EXIT_OK)
 
 
+def _process_files(files: list[Path], options: Options) -> tuple[list[FileResult], list[tuple[Path, str]]]:
+    """Each file in turn (a progress bar for a batch); a file that fails gets one line on stderr, the rest go on."""
+    results: list[FileResult] = []
+    failures: list[tuple[Path, str]] = []
+    with click.progressbar(
+        files,
+        label="Checking",
+        file=sys.stderr,
+        show_pos=True,
+        hidden=len(files) < 2,
+        item_show_func=lambda p: p.name if p else "",
+    ) as bar:
+        written: dict[Path, Path] = {}  # output -> the input it was written for, in this run
+        for path in bar:
+            output = planned_output(path, options).resolve()
+            if output in written:
+                reason = (
+                    f"its output {output.name} was already written for {written[output]}; use separate --out folders"
+                )
+                failures.append((path, reason))
+                click.echo(f"{path}: {reason}", err=True)
+                continue
+            try:
+                results.append(process_file(path, options))
+                written[output] = path
+            except FileError as exc:
+                failures.append((path, str(exc)))
+                click.echo(f"{path}: {exc}", err=True)
+            except ConfigError as exc:
+                raise click.UsageError(str(exc)) from None
+    return results, failures
+
+
 def _inputs(paths: tuple[str, ...], config: Path | None) -> list[Path]:
     """The workbooks the arguments name; usage errors for a missing config file or no match."""
     if config is not None and not config.is_file():
@@ -189,7 +195,7 @@ def _inputs(paths: tuple[str, ...], config: Path | None) -> list[Path]:
 
 def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
     outputs = ", ".join(str(p) for p in result.outputs.values())
-    return f"{result.path}: {'; '.join(findings(result, jobs))} -> {outputs}"
+    return f"{result.path}: {'; '.join(findings(result))} -> {outputs}"
 
 
 def _json(results: list[FileResult], failures: list[tuple[Path, str]], jobs: tuple[str, ...]) -> dict[str, object]:
@@ -333,7 +339,8 @@ def email(
     environment or the system keyring. A sent log beside the outputs keeps a re-run from
     sending twice what already went. Exit 4 when some message could not be sent.
     """
-    from addin.mail.deliver import EmailJob, send_workbook
+    from addin.files.run import send_file
+    from addin.mail.deliver import EmailJob
 
     recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
     if subject is not None:
@@ -359,7 +366,7 @@ def email(
     code = EXIT_OK
     for path in files:
         try:
-            done = send_workbook(path, job)
+            done = send_file(path, job)
         except FileError as exc:
             click.echo(f"{path}: {exc}", err=True)
             code = max(code, EXIT_FILES)

@@ -26,12 +26,13 @@ from datetime import datetime
 import harness
 
 from addin.build.sample import write_sample
+from addin.core.job import summary_of
 from addin.files.reader import load
 from addin.files.report import report_bytes
-from addin.files.run import JOBS, Options, analyse, summary_of
+from addin.files.run import JOBS, Options, analyse
 from addin.mail.plan import plan
 from addin.mail.recipients import find_recipients
-from addin.sheets.write import summary_pages
+from addin.pages.plan import Output, Pages
 
 AS_OF = datetime(2026, 11, 21, 9)
 TARGET_RATIO = 2.5
@@ -54,12 +55,12 @@ def main() -> None:
         assert result.summary is not None
         start = time.perf_counter()
         for region, _ in result.summary.regions:
-            summary_of(result, path.name, region)
-        summary_of(result, path.name)
+            summary_of(result, region)
+        summary_of(result)
         times["summary"].append(time.perf_counter() - start)
         start = time.perf_counter()
         assert result.flags is not None
-        report_bytes(summary_pages(result.summary, result.outcome, result.scores, result.flags))
+        report_bytes([p.content(None) for p in Pages(result).plan(Output.SUMMARY)])
         times["workbook"].append(time.perf_counter() - start)
         start = time.perf_counter()
         messages = plan(result, recipients, source="bench", to=("boss@example.com",), by_region=True).messages

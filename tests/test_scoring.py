@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from addin.core.scoring import ScoreError, Scores, grade, score_survey, shown, shown_gap
-from addin.core.settings import ConfigError, Entry, Origin, Settings, build_settings, toml_entries
+from addin.core.settings import ConfigError, Entry, Origin, Settings, build_settings
 from addin.core.stats import correlation, t_quantile
 from addin.core.validate import Parsed, check_workbook
+from addin.files.config import toml_entries
 from addin.files.reader import load
 from tests.builders import AS_OF, complaint, log_grid, write_workbook
 

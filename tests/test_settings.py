@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from addin.core.settings import ConfigError, Entry, build_settings, sheet_entries, toml_entries
+from addin.core.settings import ConfigError, Entry, build_settings, sheet_entries
 from addin.core.table import Table, locate
 from addin.core.validate import check_workbook
+from addin.files.config import toml_entries
 from tests.builders import AS_OF, complaint, grid, log_grid
 
 

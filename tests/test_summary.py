@@ -11,14 +11,15 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
+from addin.core.job import summary_of
 from addin.core.summary import Summary
 from addin.files.reader import load
 from addin.files.report import report_bytes
-from addin.files.run import JOBS, FileResult, Options, analyse, process_file, summary_of
+from addin.files.run import JOBS, FileResult, Options, analyse, process_file
 from addin.mail import plan as dispatch
 from addin.mail.plan import bodies, plan
 from addin.mail.recipients import Recipients
-from addin.sheets.write import summary_pages
+from addin.pages.plan import Output, Pages
 from tests.builders import AS_OF, managers_records, managers_workbook
 
 GOLDEN = Path(__file__).parent / "data" / "summary_body.txt"
@@ -81,7 +82,7 @@ def test_action_list_is_open_flagged_complaints_most_urgent_first_with_owners(su
 
 def test_region_slice_holds_only_that_region(tmp_path: Path) -> None:
     result = analysed(managers_workbook(tmp_path / "log.xlsx"))
-    east = summary_of(result, "log.xlsx", "east ")  # matched like headers: case and spaces folded
+    east = summary_of(result, "east ")  # matched like headers: case and spaces folded
     assert east.total.received == 4 and [n for n, _ in east.regions] == ["East"]
     assert [s.region for s in east.satisfaction] == ["East"]  # no company row, no other region
     assert {a.region for a in east.actions} == {"East"}
@@ -142,7 +143,7 @@ def test_formula_like_text_from_the_log_stays_text_everywhere(tmp_path: Path, te
         cells = [c for row in openpyxl.load_workbook(path)["Summary"].iter_rows() for c in row if c.value == text]
         assert cells, path
         assert all(c.data_type == "s" for c in cells), path
-    plain, html = bodies(summary_of(analysed(source), "log.xlsx"))
+    plain, html = bodies(summary_of(analysed(source)))
     assert text in plain and f">{escape(text)}</td>" in html
 
 
@@ -157,7 +158,7 @@ def test_a_too_large_attachment_leaves_the_flags_out_and_says_so(
 ) -> None:
     result = analysed(managers_workbook(tmp_path / "log.xlsx"))
     assert result.summary is not None and result.flags is not None
-    pages = summary_pages(result.summary, result.outcome, result.scores, result.flags)
+    pages = [p.content(None) for p in Pages(result).plan(Output.SUMMARY)]
     with_flags, without = len(report_bytes(pages)), len(report_bytes(pages[:-1]))
     monkeypatch.setattr(dispatch, "MAX_ATTACHMENT", (with_flags + without) // 2)
     message = plan(result, Recipients(), source="test", to=("boss@example.com",)).messages[0].message
@@ -171,7 +172,7 @@ def test_html_body_escapes_every_value(tmp_path: Path) -> None:
     records = managers_records()
     records[2] = records[2] | {"owner": "<script>alert(1)</script> & co"}
     result = analysed(managers_workbook(tmp_path / "log.xlsx", records))
-    _, html = bodies(summary_of(result, "log.xlsx"))
+    _, html = bodies(summary_of(result))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
 

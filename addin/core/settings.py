@@ -345,14 +345,12 @@ def sheet_entries(sheet: str, rows: list[list[object]]) -> Iterable[Entry]:
             break
 
 
-def toml_entries(path: Path) -> list[Entry]:
-    """Flattened entries of a TOML config file; a broken file is a `ConfigError`."""
+def parse_toml(text: str, source: str) -> list[Entry]:
+    """Flattened entries of a TOML config's text (`source` names the file in messages); broken text is a `ConfigError`."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
     entries: list[Entry] = []
 
     def walk(prefix: str, node: Mapping[str, object]) -> None:
@@ -361,7 +359,7 @@ def toml_entries(path: Path) -> list[Entry]:
             if isinstance(value, dict):
                 walk(dotted, value)
             else:
-                entries.append(Entry(dotted, value, Origin(file=str(path))))
+                entries.append(Entry(dotted, value, Origin(file=source)))
 
     walk("", data)
     return entries

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from addin.core.problems import SUGGESTION, Level, Problem, Report, cell_ref
 from addin.core.schema import DONE_STATUSES, NOT_DONE_STATUSES, SETTINGS_SHEET_NAMES, Field, Kind, normalize
-from addin.core.settings import OFF, Entry, Settings, build_settings, sheet_entries, toml_entries
+from addin.core.settings import OFF, Entry, Settings, build_settings, sheet_entries
 from addin.core.table import Grid, NotFound, Table, locate
 from addin.core.values import (
     Bad,
@@ -379,7 +379,6 @@ def check_workbook(
     sheets: Mapping[str, Grid],
     *,
     as_of: datetime,
-    config: Path | None = None,
     lang: str | None = None,
     date1904: bool = False,
     extra: Sequence[Entry] = (),
@@ -395,7 +394,6 @@ def check_workbook(
     own = settings_sheet(sheets)
     skip = owned | ({own} if own else set())
     layers = [sheet_entries(own, sheets[own])] if own else []
-    layers += [toml_entries(config)] if config else []
     settings, setting_problems = build_settings(*layers, extra)
     log = locate("complaint log", sheets, settings.log_fields(), settings.log_sheet, exclude=skip)
     if isinstance(log, NotFound) and need_log:

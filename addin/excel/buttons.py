@@ -2,8 +2,8 @@
 
 Each button's macro (`macros/Buttons.bas`, `macros/Ribbon.bas`) is one `RunPython` line calling
 a function here. The function reads every sheet's used range in one call each, runs the same
-steps as `complaints run` (`pipeline.analyse`), and writes through `XlwingsCanvas` the same
-owned sheets, marks and flag columns as `--annotate` (`results.write_results`). Excel saves the
+steps as `complaints run` (`addin.core.job.analyse`), and writes through `XlwingsCanvas` the same
+owned sheets, marks and flag columns as `--annotate` (`addin.sheets.write.write_results`). Excel saves the
 workbook, not us: nothing is written to disk, so charts, shapes and macros are never at risk.
 
 xlwings API used here, and nothing else (`tests/xlwings_standin.py` implements exactly this):
@@ -32,15 +32,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from addin.core.job import ALL_JOBS, Analysis, AnalysisError, Job, Request, analyse, findings
 from addin.core.schema import OWNED_PREFIX
 from addin.core.scoring import ScoreError
 from addin.core.settings import ConfigError
 from addin.excel.canvas import XlwingsCanvas
-from addin.files.reader import FileError
-from addin.files.run import JOBS, FileResult, Options, analyse, findings
 from addin.mail.deliver import EmailJob, Sending, deliver
 from addin.mail.plan import grid_digest
 from addin.mail.recipients import find_recipients
+from addin.mail.settings import MailError
 from addin.sheets.write import write_results
 
 TITLE = "Complaint Desk"
@@ -50,22 +50,22 @@ log = logging.getLogger(__name__)
 
 def validate_log(book: Any = None, *, active: bool = False) -> str:
     """Button "Validate log": the Validation sheet and marks on the log."""
-    return press(("validate",), book, active=active)
+    return press((Job.VALIDATE,), book, active=active)
 
 
 def scores(book: Any = None, *, active: bool = False) -> str:
     """Button "Scores": the Scores sheet."""
-    return press(("score",), book, active=active)
+    return press((Job.SCORE,), book, active=active)
 
 
 def flags(book: Any = None, *, active: bool = False) -> str:
     """Button "Flags": the Flags sheet, flag columns and row colours on the log."""
-    return press(("flag",), book, active=active)
+    return press((Job.FLAG,), book, active=active)
 
 
 def run_all(book: Any = None, *, active: bool = False) -> str:
     """Button "Run all": all three, as `complaints run`."""
-    return press(JOBS, book, active=active)
+    return press(ALL_JOBS, book, active=active)
 
 
 def email_summary(
@@ -83,13 +83,13 @@ def email_summary(
     app = book.app
     try:
         app.status_bar = f"{TITLE}: reading {book.name}…"
-        result, sheets = _analyse(XlwingsCanvas(book), book.name, JOBS, as_of)
+        result, sheets = _analyse(XlwingsCanvas(book), book.name, ALL_JOBS, as_of)
         recipients = find_recipients(sheets)
         app.status_bar = f"{TITLE}: sending the summary…"
         job = EmailJob(as_of=as_of, by_region=True)
         done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ)
         message = _sent_message(done)
-    except (FileError, ConfigError, ScoreError) as exc:
+    except (AnalysisError, ConfigError, ScoreError, MailError) as exc:
         message = f"{book.name}: {exc}"
     except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
         _log_to_file()
@@ -122,7 +122,7 @@ def _caller(active: bool) -> Any:
     return book.app.books.active if active else book  # the ribbon acts on the user's workbook, not the add-in
 
 
-def press(jobs: tuple[str, ...], book: Any = None, *, active: bool = False, as_of: datetime | None = None) -> str:
+def press(jobs: tuple[Job, ...], book: Any = None, *, active: bool = False, as_of: datetime | None = None) -> str:
     """Run `jobs` on the workbook as of `as_of` (now); every outcome ends as one alert, never a traceback."""
     book = book if book is not None else _caller(active)
     as_of = as_of or datetime.now().replace(second=0, microsecond=0)
@@ -133,18 +133,9 @@ def press(jobs: tuple[str, ...], book: Any = None, *, active: bool = False, as_o
         canvas = XlwingsCanvas(book)
         result = _analyse(canvas, book.name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
         app.status_bar = f"{TITLE}: writing results…"
-        written = write_results(
-            canvas,
-            result.outcome,
-            name=book.name,
-            as_of=as_of,
-            validated="validate" in jobs,
-            scores=result.scores,
-            flags=result.flags,
-            summary=result.summary,
-        )
-        message = _message(result, jobs, written.shown, [*result.notes, *written.notes])
-    except (FileError, ConfigError, ScoreError) as exc:
+        written = write_results(canvas, result)
+        message = _message(result, written.shown, [*result.notes, *written.notes])
+    except (AnalysisError, ConfigError, ScoreError) as exc:
         message = f"{book.name}: {exc}"
     except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
         _log_to_file()
@@ -163,22 +154,21 @@ def _log_to_file() -> None:
 
 
 def _analyse(
-    canvas: XlwingsCanvas, name: str, jobs: tuple[str, ...], as_of: datetime
-) -> tuple[FileResult, dict[str, list[list[object]]]]:
+    canvas: XlwingsCanvas, name: str, jobs: tuple[Job, ...], as_of: datetime
+) -> tuple[Analysis, dict[str, list[list[object]]]]:
     """The workbook's sheets (ours left out), read once each, and what the jobs find in them."""
     owned = frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
     sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
-    options = Options(as_of=as_of, mode="annotate", jobs=jobs)
-    return analyse(Path(name), sheets, options, date1904=False, owned=owned), sheets
+    return analyse(name, sheets, Request(as_of, jobs), owned=owned), sheets
 
 
-def _message(result: FileResult, jobs: tuple[str, ...], shown: str | None, notes: list[str]) -> str:
+def _message(result: Analysis, shown: str | None, notes: list[str]) -> str:
     """The alert: what was found and where to look ("22 errors, 2 warnings — see Validation")."""
     report = result.outcome.report
-    if jobs == ("validate",):
+    if result.jobs == (Job.VALIDATE,):
         head = f"{report.errors + report.warnings} problems" if report.problems else "No problems found"
     else:
-        head = "; ".join(findings(result, jobs))
+        head = "; ".join(findings(result))
     where = f" — see {shown}" if shown else ""
     tail = "".join(f"\nNote: {n}" for n in notes)
     return f"{head}{where}{tail}"

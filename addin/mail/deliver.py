@@ -1,7 +1,7 @@
 """One workbook's summary e-mail, end to end: read, analyse, plan, then draft or send and log.
 
-`send_workbook` is the `complaints email` path (a file on disk); `deliver` is the part the
-Excel **Email summary** button shares (the open workbook's grids). Neither raises for a mail
+`deliver` is shared by `complaints email` (`addin.files.run.send_file`, a file on disk) and the
+Excel **Email summary** button (the open workbook's grids). Neither raises for a mail
 failure: what went, what was skipped and what failed come back as lines for the user.
 """
 
@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from addin.files.reader import load
-from addin.files.run import JOBS, FileResult, Options, analyse
-from addin.mail.message import Outgoing, SentLog, file_digest, save_eml, send_all
+from addin.core.job import Analysis
+from addin.mail.message import Outgoing, SentLog, save_eml, send_all
 from addin.mail.plan import plan
-from addin.mail.recipients import Recipients, find_recipients
+from addin.mail.recipients import Recipients
 from addin.mail.settings import MailError, sender_address, smtp_settings
 
 
@@ -55,18 +54,8 @@ class Sending:
         )
 
 
-def send_workbook(path: Path, job: EmailJob) -> Sending:
-    """Analyse `path` as `complaints run` does and mail its summary; `FileError` if it cannot be read."""
-    loaded = load(path)
-    recipients = find_recipients(loaded.sheets)
-    options = Options(as_of=job.as_of, mode="report", lang=job.lang, config=job.config, jobs=JOBS)
-    result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
-    del loaded
-    return deliver(result, recipients, file_digest(path), job.out or path.parent, job)
-
-
 def deliver(
-    result: FileResult,
+    result: Analysis,
     recipients: Recipients,
     source: str,
     folder: Path,
@@ -75,7 +64,7 @@ def deliver(
 ) -> Sending:
     """Draft or send the planned messages of one analysed workbook; the sent log lives in `folder`."""
     env = os.environ if environ is None else environ
-    done = Sending(result.path.name, notes=list(recipients.problems))
+    done = Sending(result.name, notes=list(recipients.problems))
     mail = result.outcome.settings.mail
     smtp = None
     if not job.dry_run:
@@ -117,7 +106,7 @@ def deliver(
             pending.append(outgoing)
 
     def sent(outgoing: Outgoing) -> None:
-        log.record(outgoing, result.path.name)
+        log.record(outgoing, result.name)
         done.sent.append(outgoing.label)
 
     try:

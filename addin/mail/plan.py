@@ -16,15 +16,15 @@ from datetime import datetime
 from email.message import EmailMessage
 from functools import partial
 
+from addin.core.job import Analysis, summary_of
 from addin.core.summary import Summary
 from addin.files.report import report_bytes
-from addin.files.run import FileResult, summary_of
 from addin.mail.message import Outgoing, compose, sent_key
 from addin.mail.recipients import Recipients
 from addin.mail.settings import DEFAULT_SUBJECT, MailError, subject_text
 from addin.pages.mail_text import html_body, plain_text
+from addin.pages.plan import Output, Pages
 from addin.pages.summary import summary_content
-from addin.sheets.write import summary_pages
 
 MAX_MESSAGE_MB = 25  # many mail servers refuse larger messages
 MAX_ATTACHMENT = 18_000_000  # bytes before base64, which adds a third
@@ -70,7 +70,7 @@ def grid_digest(sheets: Mapping[str, Sequence[Sequence[object]]]) -> str:
 
 
 def plan(
-    result: FileResult,
+    result: Analysis,
     recipients: Recipients,
     *,
     source: str,
@@ -97,7 +97,7 @@ def plan(
                 continue
             addresses = recipients.addresses(region)
             if addresses:
-                audiences.append((summary_of(result, result.summary.name, region), addresses))
+                audiences.append((summary_of(result, region), addresses))
             else:
                 missing.append(region)
         if missing:
@@ -173,7 +173,7 @@ def bodies(
 
 
 def _message(
-    result: FileResult,
+    result: Analysis,
     summary: Summary,
     template: str,
     sender: str | None,
@@ -183,7 +183,7 @@ def _message(
     filename: str,
 ) -> EmailMessage:
     assert result.flags is not None
-    pages = summary_pages(summary, result.outcome, result.scores, result.flags)
+    pages = [planned.content(None) for planned in Pages(result).plan(Output.SUMMARY, summary)]
     attachment, left_out = report_bytes(pages), None
     if len(attachment) > MAX_ATTACHMENT:  # the Flags list is what grows with the log
         left_out = pages.pop().name
