@@ -1,7 +1,8 @@
 """Validation problems as data: a stable kebab-case code, a severity and a position.
 
 Checks yield `Problem`s and never raise for bad data. Messages are rendered from the
-templates in `RULES` in English or Chinese; tests assert on (code, cell), not on wording.
+templates in `RULES` in English or Chinese, which come from the one catalogue of display text
+(`addin.core.text`, keys `problem.<code>`); tests assert on (code, cell), not on wording.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from addin.core.text import LANGS, entry, template
 
 
 class Level(StrEnum):
@@ -25,137 +28,44 @@ class Rule:
     zh: str
 
 
+def _rule(code: str, level: Level) -> Rule:
+    """A rule whose message templates are the catalogue's `problem.<code>` (`addin.core.text`)."""
+    message = entry(f"problem.{code}")
+    return Rule(code, level, message.en, message.zh)
+
+
 _RULES: tuple[Rule, ...] = (
-    Rule(
-        "missing-column",
-        Level.ERROR,
-        "Required column '{header}' not found in the header row (row {header_row})",
-        "表头（第{header_row}行）缺少必填列“{header}”",
-    ),
-    Rule(
-        "duplicate-column",
-        Level.WARNING,
-        "Column '{header}' appears again; the first one ({first}) is used",
-        "列“{header}”重复出现，使用第一列（{first}）",
-    ),
-    Rule("missing-value", Level.ERROR, "{header} is required but empty", "{header}为必填项，但为空"),
-    Rule("error-value", Level.ERROR, "{header} holds the error value {value}", "{header}为错误值 {value}"),
-    Rule(
-        "invalid-date",
-        Level.ERROR,
-        "{header} '{value}' is not a valid date ({reason})",
-        "{header}“{value}”不是有效日期（{reason}）",
-    ),
-    Rule(
-        "ambiguous-date",
-        Level.ERROR,
-        "{header} '{value}' is ambiguous (day/month or month/day); write it as YYYY-MM-DD",
-        "{header}“{value}”有歧义（日/月还是月/日），请写成 YYYY-MM-DD",
-    ),
-    Rule(
-        "future-date",
-        Level.ERROR,
-        "{header} {value} is after the as-of time {as_of}",
-        "{header} {value} 晚于统计时间 {as_of}",
-    ),
-    Rule(
-        "resolved-before-received",
-        Level.ERROR,
-        "Resolved {value} is before received {received}",
-        "解决时间 {value} 早于投诉时间 {received}",
-    ),
-    Rule(
-        "response-before-received",
-        Level.ERROR,
-        "First response {value} is before received {received}",
-        "首次响应时间 {value} 早于投诉时间 {received}",
-    ),
-    Rule(
-        "pause-before-received",
-        Level.ERROR,
-        "Waiting since {value} is before received {received}",
-        "暂停开始 {value} 早于投诉时间 {received}",
-    ),
-    Rule(
-        "pause-end-before-start",
-        Level.ERROR,
-        "Waiting ended {value} is before waiting since {paused}",
-        "暂停结束 {value} 早于暂停开始 {paused}",
-    ),
-    Rule(
-        "pause-incomplete",
-        Level.WARNING,
-        "{header} is recorded without the other end of the pause; the resolution clock is not paused",
-        "只填写了{header}，缺少暂停的另一端；解决时限不暂停计算",
-    ),
-    Rule(
-        "resolved-without-time",
-        Level.ERROR,
-        "Status is '{value}' but the resolved time is empty",
-        "状态为“{value}”，但解决时间为空",
-    ),
-    Rule(
-        "open-with-resolved-time",
-        Level.WARNING,
-        "Status is '{value}' but a resolved time ({resolved}) is recorded",
-        "状态为“{value}”，但已填写解决时间（{resolved}）",
-    ),
-    Rule(
-        "duplicate-id",
-        Level.ERROR,
-        "{header} '{value}' also appears in {others}",
-        "{header}“{value}”重复，另见 {others}",
-    ),
-    Rule(
-        "unknown-category", Level.ERROR, "Unknown category '{value}'{suggestion}", "未知的投诉类别“{value}”{suggestion}"
-    ),
-    Rule(
-        "unknown-severity", Level.ERROR, "Unknown severity '{value}'{suggestion}", "未知的投诉等级“{value}”{suggestion}"
-    ),
-    Rule("unknown-status", Level.ERROR, "Unknown status '{value}'{suggestion}", "未知的处理状态“{value}”{suggestion}"),
-    Rule(
-        "invalid-complainants",
-        Level.ERROR,
-        "Complainants '{value}' is not a whole number of at least 1",
-        "投诉人数“{value}”不是大于等于1的整数",
-    ),
-    Rule(
-        "invalid-yes-no",
-        Level.ERROR,
-        "{header} '{value}' is not yes/no (是/否, Y/N, 1/0, ✓)",
-        "{header}“{value}”不是 是/否（Y/N、1/0、✓）",
-    ),
-    Rule(
-        "invalid-rating",
-        Level.ERROR,
-        "{header} '{value}' is not a whole number from 1 to {scale}",
-        "{header}“{value}”不是1到{scale}之间的整数",
-    ),
-    Rule(
-        "duplicate-response-id",
-        Level.ERROR,
-        "{header} '{value}' also appears in {others}",
-        "{header}“{value}”重复，另见 {others}",
-    ),
-    Rule("no-rating", Level.WARNING, "Survey row has no rating at all", "该回访记录没有任何评分"),
-    Rule(
-        "invalid-setting",
-        Level.ERROR,
-        "Setting '{key}' = '{value}' ignored: {reason}",
-        "设置项“{key}”=“{value}”无效，已忽略：{reason}",
-    ),
-    Rule(
-        "invalid-weights",
-        Level.ERROR,
-        "Dimension weights cannot be used, so no overall score: {reason}",
-        "维度权重无法使用，不能计算综合得分：{reason}",
-    ),
-    Rule("unknown-setting", Level.WARNING, "Setting '{key}' is not known and was ignored", "未知设置项“{key}”，已忽略"),
+    _rule("missing-column", Level.ERROR),
+    _rule("duplicate-column", Level.WARNING),
+    _rule("missing-value", Level.ERROR),
+    _rule("error-value", Level.ERROR),
+    _rule("invalid-date", Level.ERROR),
+    _rule("ambiguous-date", Level.ERROR),
+    _rule("future-date", Level.ERROR),
+    _rule("resolved-before-received", Level.ERROR),
+    _rule("response-before-received", Level.ERROR),
+    _rule("pause-before-received", Level.ERROR),
+    _rule("pause-end-before-start", Level.ERROR),
+    _rule("pause-incomplete", Level.WARNING),
+    _rule("resolved-without-time", Level.ERROR),
+    _rule("open-with-resolved-time", Level.WARNING),
+    _rule("duplicate-id", Level.ERROR),
+    _rule("unknown-category", Level.ERROR),
+    _rule("unknown-severity", Level.ERROR),
+    _rule("unknown-status", Level.ERROR),
+    _rule("invalid-complainants", Level.ERROR),
+    _rule("invalid-yes-no", Level.ERROR),
+    _rule("invalid-rating", Level.ERROR),
+    _rule("duplicate-response-id", Level.ERROR),
+    _rule("no-rating", Level.WARNING),
+    _rule("invalid-setting", Level.ERROR),
+    _rule("invalid-weights", Level.ERROR),
+    _rule("unknown-setting", Level.WARNING),
 )
 
 RULES: dict[str, Rule] = {rule.code: rule for rule in _RULES}
 
-SUGGESTION = {"en": "; did you mean '{0}'?", "zh": "，是否为“{0}”？"}
+SUGGESTION = {lang: template("problem.suggestion", lang) for lang in LANGS}
 
 
 def column_letter(column: int) -> str:

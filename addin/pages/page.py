@@ -12,38 +12,12 @@ from datetime import datetime
 
 from addin.core.problems import Level, Problem, Report, cell_ref
 from addin.core.schema import VALIDATION_SHEET, Field
+from addin.core.text import text, texts
 from addin.core.values import clean_text
 
 # Fill colours of the marks on the log (RGB hex), by problem severity.
 MARK_FILLS = {Level.ERROR: "FFC7CE", Level.WARNING: "FFEB9C"}
 MARK_AUTHOR = "Complaint Desk"
-
-_TEXT = {
-    "en": {
-        "title": "Validation — {name}",
-        "subtitle": "As of {as_of} · {errors} errors · {warnings} warnings · written by Complaint Desk; "
-        "re-running replaces this sheet",
-        "header": ["Severity", "Code", "Message", "Sheet", "Cell", "Field", "Value"],
-        "side": ["Code", "Severity", "Count"],
-        "legend": "Legend (marks on the log)",
-        Level.ERROR: "error",
-        Level.WARNING: "warning",
-        "mark": {Level.ERROR: "Invalid cell (error)", Level.WARNING: "Questionable cell (warning)"},
-        "none": "No problems found.",
-    },
-    "zh": {
-        "title": "校验结果 — {name}",
-        "subtitle": "统计时间 {as_of} · 错误 {errors} 项 · 警告 {warnings} 项 · "
-        "由 Complaint Desk 生成，重新运行会替换本表",
-        "header": ["级别", "代码", "说明", "工作表", "单元格", "字段", "值"],
-        "side": ["代码", "级别", "数量"],
-        "legend": "图例（登记表上的标记）",
-        Level.ERROR: "错误",
-        Level.WARNING: "警告",
-        "mark": {Level.ERROR: "无效单元格（错误）", Level.WARNING: "可疑单元格（警告）"},
-        "none": "未发现问题。",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -157,14 +131,13 @@ def validation_content(
 ) -> Page:
     """The Validation sheet: every problem with a link to its cell, counts per code, and the marks' legend."""
     lang = report.lang
-    text = _TEXT[lang]
     rows: list[list[object]] = []
     fills: dict[tuple[int, int], str] = {}
     for i, p in enumerate(report.sorted()):
         f = fields.get(p.field or "")
         rows.append(
             [
-                text[p.severity],
+                text(f"validation.level.{p.severity}", lang),
                 p.code,
                 p.message(lang),
                 p.sheet,
@@ -175,22 +148,28 @@ def validation_content(
         )
         fills[(i, 0)] = MARK_FILLS[p.severity]
     if not rows:
-        rows.append([text["none"], "", "", "", "", "", ""])
+        rows.append([text("validation.none", lang), "", "", "", "", "", ""])
     levels = {p.code: p.severity for p in report.problems}
-    side_rows: list[list[object]] = [[code, text[levels[code]], n] for code, n in report.counts().items()]
+    side_rows: list[list[object]] = [
+        [code, text(f"validation.level.{levels[code]}", lang), n] for code, n in report.counts().items()
+    ]
     top = 4
     blocks = [
-        Block(top, 1, text["header"], rows, fills=fills, filter=True),
-        Block(top, 9, text["side"], side_rows),
+        Block(top, 1, list(texts("validation.header", lang)), rows, fills=fills, filter=True),
+        Block(top, 9, list(texts("validation.side", lang)), side_rows),
     ]
     if legend:
-        marks = [["", text["mark"][level]] for level in MARK_FILLS]
+        marks: list[list[object]] = [["", text(f"validation.mark.{level}", lang)] for level in MARK_FILLS]
         legend_fills = {(i, 0): rgb for i, rgb in enumerate(MARK_FILLS.values())}
-        blocks.append(Block(top + len(side_rows) + 3, 9, [], marks, caption=text["legend"], fills=legend_fills))
+        caption = text("validation.legend", lang)
+        blocks.append(Block(top + len(side_rows) + 3, 9, [], marks, caption=caption, fills=legend_fills))
+    subtitle = text(
+        "validation.subtitle", lang, as_of=clean_text(as_of), errors=report.errors, warnings=report.warnings
+    )
     return Page(
         name=sheet_name or VALIDATION_SHEET[lang],
-        title=text["title"].format(name=name),
-        subtitle=text["subtitle"].format(as_of=clean_text(as_of), errors=report.errors, warnings=report.warnings),
+        title=text("validation.title", lang, name=name),
+        subtitle=subtitle,
         blocks=blocks,
         widths=[10, 24, 60, 16, 16, 16, 24, 2, 26, 10, 8],
         freeze=top + 1,
