@@ -19,7 +19,8 @@ import click
 
 from addin import __version__
 from addin.core.job import findings
-from addin.core.settings import CUT_FIELDS, ConfigError, cut_fields
+from addin.core.setting_values import CUT_FIELDS, cut_fields
+from addin.core.settings import ConfigError
 from addin.core.values import Bad, parse_date
 from addin.files.paths import expand
 from addin.files.reader import FileError

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+DEFAULT_SCALE = 10  # the highest rating of a dimension (DOMAIN.md: ratings are 1-10)
+
 
 class Kind(StrEnum):
     """How a column's cells are parsed and checked."""
@@ -35,7 +37,7 @@ class Field:
     required: bool = False
     aliases: tuple[str, ...] = ()
     enum: str | None = None  # "category", "severity" or "status"
-    scale: int = 10  # ratings only: highest allowed rating
+    scale: int = DEFAULT_SCALE  # ratings only: highest allowed rating
     grouping: bool = (
         False  # results are grouped by it: spellings that fold alike are one group (see `addin.core.values.fold`)
     )

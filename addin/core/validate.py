@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import itemgetter
-from pathlib import Path
 
 from addin.core.problems import SUGGESTION, Level, Problem, Report, cell_ref
 from addin.core.schema import DONE_STATUSES, NOT_DONE_STATUSES, SETTINGS_SHEET_NAMES, Field, Kind, normalize

@@ -21,7 +21,7 @@ from addin.core.summary import Summary
 from addin.files.report import report_bytes
 from addin.mail.message import Outgoing, compose, sent_key
 from addin.mail.recipients import Recipients
-from addin.mail.settings import DEFAULT_SUBJECT, MailError, subject_text
+from addin.mail.settings import MailError, default_subject, subject_text
 from addin.pages.mail_text import html_body, plain_text
 from addin.pages.plan import Output, Pages
 from addin.pages.summary import summary_content
@@ -85,7 +85,7 @@ def plan(
     if result.summary is None:
         raise MailError("nothing to summarise: the workbook has no complaint log")
     settings = result.outcome.settings.mail
-    template = subject or str(settings.get("mail.subject") or DEFAULT_SUBJECT[result.outcome.lang])
+    template = subject or str(settings.get("mail.subject") or default_subject(result.outcome.lang))
     cc = [*cc, *(str(a) for a in settings.get("mail.cc", ()))]  # type: ignore[attr-defined]
     found = Plan()
     whole = list(dict.fromkeys([*to, *(recipients.whole if by_region else ())]))

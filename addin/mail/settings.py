@@ -11,16 +11,24 @@ password ever reaches a message, a log line or an error.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from addin.core.values import clean_text, parse_whole
+from addin.core.setting_values import (
+    KEYRING_SERVICE,
+    PASSWORD_VARIABLE,
+    SECURITY,
+    is_address,
+    port,
+    security,
+    split_addresses,
+    subject_text,
+)
+from addin.core.settings_table import default_of
+from addin.core.text import template
 
-SECURITY = ("starttls", "ssl", "none")
+__all__ = ["SECURITY", "is_address", "split_addresses", "subject_text"]  # the value checks live in the core
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-DEFAULT_SUBJECT = {"en": "Complaints summary — {name} — {date}", "zh": "投诉汇总 — {name} — {date}"}
-KEYRING_SERVICE = "complaint-desk"
 ENVIRONMENT = {
     "host": "COMPLAINTS_SMTP_HOST",
     "port": "COMPLAINTS_SMTP_PORT",
@@ -29,86 +37,14 @@ ENVIRONMENT = {
     "from": "COMPLAINTS_MAIL_FROM",
     "cafile": "COMPLAINTS_SMTP_CAFILE",
 }
-PASSWORD_VARIABLE = "COMPLAINTS_SMTP_PASSWORD"
-_NO_PASSWORD = (
-    f"a password is never read from a workbook or a file: set {PASSWORD_VARIABLE} "
-    f"or store it in the system keyring (service '{KEYRING_SERVICE}')"
-)
-_LIST_SPLIT = re.compile(r"[;,；，\s]+")
-# Deliberately plain: one @, a dot in the domain, no spaces or brackets. The server has the last word.
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\]]+$")
-
-
-def is_address(text: str) -> bool:
-    return bool(_ADDRESS.match(text))
-
-
-def split_addresses(text: str) -> list[str]:
-    """Addresses written in one cell or option, separated by `;`, `,` or spaces."""
-    return [part for part in _LIST_SPLIT.split(text) if part]
-
-
-def _addresses(value: object) -> tuple[str, ...]:
-    found = split_addresses(";".join(map(str, value)) if isinstance(value, list) else clean_text(value))
-    bad = [a for a in found if not is_address(a)]
-    if bad:
-        raise ValueError(f"not an e-mail address: {', '.join(bad)}")
-    return tuple(found)
 
 
 class MailError(Exception):
     """Mail could not be composed or sent; the message is one line a user understands."""
 
 
-def mail_value(key: str, value: object) -> object:
-    """A `mail.*` setting checked and converted; ValueError for a bad value, LookupError for an unknown key."""
-    name = key.removeprefix("mail.")
-    text = clean_text(value)
-    if name == "password":
-        raise ValueError(_NO_PASSWORD)
-    if name in ("host", "user", "cafile"):
-        return text
-    if name == "subject":
-        subject_text(text, name="", region="", date="")  # a bad placeholder is reported here, once
-        return text
-    if name == "from":
-        if not is_address(text):
-            raise ValueError(f"not an e-mail address: {text}")
-        return text
-    if name == "port":
-        return _port(value)
-    if name == "security":
-        return _security(text)
-    if name == "cc":
-        return _addresses(value)
-    if name == "timeout":
-        seconds = parse_whole(value)
-        if seconds is None or seconds < 1:
-            raise ValueError("a whole number of seconds, such as 60")
-        return seconds
-    raise LookupError(key)
-
-
-def subject_text(template: str, *, name: str, region: str, date: str) -> str:
-    """A subject template filled in; ValueError for a placeholder other than {name}, {region}, {date}."""
-    try:
-        return template.format_map({"name": name, "region": region, "date": date})
-    except (KeyError, ValueError, IndexError, AttributeError):
-        raise ValueError("use only {name}, {region} and {date} as placeholders") from None
-
-
-def _port(value: object) -> int:
-    port = parse_whole(value)
-    if port is None or not 0 < port < 65536:
-        raise ValueError("a port number such as 587")
-    return port
-
-
-def _security(text: str) -> str:
-    security = text.casefold()
-    if security not in SECURITY:
-        raise ValueError(f"use {', '.join(SECURITY)}")
-    return security
+def default_subject(lang: str) -> str:
+    return template("mail.subject", lang)
 
 
 @dataclass(frozen=True)
@@ -141,16 +77,16 @@ def smtp_settings(mail: Mapping[str, object], environ: Mapping[str, str] | None 
     sender = sender_address(mail, env)
     if not sender:
         raise MailError(f"no sender address: set {ENVIRONMENT['from']} (or mail.from in Settings or the config file)")
-    security = str(_setting("security", mail, env) or "starttls")
+    security = str(_setting("security", mail, env))
     user = str(_setting("user", mail, env) or "")
     return Smtp(
         host=host,
-        port=int(_setting("port", mail, env) or DEFAULT_PORTS[security]),  # type: ignore[call-overload]
+        port=int(str(_setting("port", mail, env) or DEFAULT_PORTS[security])),
         security=security,
         user=user,
         sender=sender,
         cafile=str(_setting("cafile", mail, env) or ""),
-        timeout=int(mail.get("mail.timeout") or 60),  # type: ignore[call-overload]
+        timeout=int(str(mail.get("mail.timeout", default_of("mail.timeout")))),
         password=_password(user, env) if user else "",
     )
 
@@ -167,9 +103,9 @@ def _setting(name: str, mail: Mapping[str, object], env: Mapping[str, str]) -> o
     variable = ENVIRONMENT.get(name)
     raw = env.get(variable, "").strip() if variable else ""
     if not raw:
-        return mail.get(f"mail.{name}")
+        return mail.get(f"mail.{name}", default_of(f"mail.{name}"))
     try:
-        return _port(raw) if name == "port" else _security(raw) if name == "security" else raw
+        return port(raw) if name == "port" else security(raw) if name == "security" else raw
     except ValueError as exc:
         raise MailError(f"{variable}={raw!r}: {exc}") from None
 
