@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from addin.core.schema import DEFAULT_CATEGORIES, DEFAULT_DIMENSIONS, SEVERITIES, STATUSES, Label
+from addin.core.settings_table import declared, sheet_rows
 
 BASE = datetime(2026, 11, 20, 17, 30)  # the newest complaint in the sample; use --as-of after it
 SAMPLE_AS_OF = "2026-11-21T09:00"
@@ -263,24 +264,11 @@ def _survey(rng: random.Random, rows: int, lang: str) -> list[dict[str, object]]
 
 
 def _settings_rows(lang: str) -> list[list[object]]:
-    categories = ";".join(f"{c.en}|{c.zh}" for c in DEFAULT_CATEGORIES)
-    describe = {
-        "zh": [
-            "投诉类别（英文|中文，分号分隔）",
-            "权重（%）",
-            "规则级别：error / warning / off",
-            "输出语言：auto / en / zh",
-        ],
-        "en": [
-            "Complaint categories (English|Chinese; separated by ;)",
-            "Weight (%)",
-            "Rule level: error / warning / off",
-            "Output language: auto / en / zh",
-        ],
-    }[lang]
-    rows: list[list[object]] = [["categories", categories, describe[0]]]
-    rows += [[f"dimension.{d.key}.weight", 20, describe[1]] for d in DEFAULT_DIMENSIONS]
-    rows += [["rules.open-with-resolved-time", "warning", describe[2]], ["output.lang", "auto", describe[3]]]
+    """Every setting with its default and meaning (from the settings table), then the sample's own choices."""
+    weight = declared("dimension.<key>.weight").meaning(lang)
+    rows = sheet_rows(lang)
+    rows += [[f"dimension.{d.key}.weight", 20, weight] for d in DEFAULT_DIMENSIONS]
+    rows += [["rules.open-with-resolved-time", "warning", declared("rules.<code>").meaning(lang)]]
     return rows
 
 

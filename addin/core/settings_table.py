@@ -37,7 +37,7 @@ class Setting:
     en: str  # what it means, for the README and the Settings sheet
     zh: str
     lands: str  # where the value goes
-    example: object  # a valid non-default value (tests change every setting with it)
+    example: object  # a valid non-default value as a user types it (tests change every setting with it)
 
     @property
     def family(self) -> bool:
@@ -63,13 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
     _s("survey.sheet", v.sheet_name, None, "", "use this sheet as the survey",
        "指定满意度回访表所在工作表", "Settings.survey_sheet", "Survey"),
     _s("headers.<field>", v.names, (), "", "extra header aliases for a field (`headers.complaint_id = Ticket No`)",
-       "字段的其他表头名称", "Settings.header_aliases", ("Complaint number",)),
+       "字段的其他表头名称", "Settings.header_aliases", "Complaint number"),
     _s("categories", v.labels, DEFAULT_CATEGORIES, _CATEGORIES_TYPED,
        "the complaint categories, `English|中文|alias` separated by `;` (replaces the list)",
        "投诉类别（英文|中文|别名，分号分隔；替换默认列表）", "Settings.categories", None),
     _s("aliases.<enum>.<key>", v.names, (), "",
        "extra labels for a severity or status (`aliases.status.closed = done`)",
-       "投诉等级或处理状态的其他写法", "Settings.severities, Settings.statuses", ("done",)),
+       "投诉等级或处理状态的其他写法", "Settings.severities, Settings.statuses", "done"),
     _s("dimensions", v.keys, _DIMENSION_KEYS, "; ".join(_DIMENSION_KEYS), "the rating dimension keys, in order",
        "评分维度（按顺序）", "Settings.dimensions", None),
     _s("dimension.<key>.name", v.dimension_name, None, "", "`English|中文|alias` headers of a dimension",
@@ -80,12 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
        "weight in %; all or none, adding up to 100 (default: equal shares)",
        "权重（%），全部给出且合计 100（默认平均）", "Settings.weights", None),
     _s("score.target", v.target, Fraction(80), "80", "target score on the 100 scale",
-       "目标分（百分制）", "Settings.target", Fraction(85)),
+       "目标分（百分制）", "Settings.target", 85),
     _s("score.min_responses", v.whole(1, "a whole number of responses, such as 30"), 30, "30",
        "groups with fewer responses get a low-sample warning",
        "回访数少于此值的组标注样本偏少", "Settings.min_responses", 3),
     _s("score.by", v.cut_fields, (), "", f"group by these besides region ({', '.join(v.CUT_FIELDS)})",
-       "除区域外的分组字段", "Settings.score_by", ("quarter",)),
+       "除区域外的分组字段", "Settings.score_by", "quarter"),
     _s("score.outcome", v.text, "overall", "overall", "the dimension the key drivers are correlated with",
        "关键驱动分析的结果维度", "Settings.outcome", "attitude"),
     _s("rules.<code>", v.choice(("error", "warning", "off")), None, "",
@@ -96,20 +96,20 @@ SETTINGS: tuple[Setting, ...] = (
     *(
         _s(f"deadline.response_hours.{s.key}", v.positive("hours", "24"), Fraction(RESPONSE_HOURS[s.key]),
            str(RESPONSE_HOURS[s.key]), f"hours to the first response, {s.key} complaints",
-           f"首次响应时限（小时），{s.zh}", f"FlagRules.response_hours['{s.key}']", Fraction(RESPONSE_HOURS[s.key] + 1))
+           f"首次响应时限（小时），{s.zh}", f"FlagRules.response_hours['{s.key}']", RESPONSE_HOURS[s.key] + 1)
         for s in SEVERITIES
     ),
     *(
         _s(f"deadline.resolution_days.{s.key}", v.positive("days", "7"), Fraction(RESOLUTION_DAYS),
            str(RESOLUTION_DAYS), f"days to resolution, {s.key} complaints",
-           f"解决时限（天），{s.zh}", f"FlagRules.resolution_days['{s.key}']", Fraction(RESOLUTION_DAYS + 2))
+           f"解决时限（天），{s.zh}", f"FlagRules.resolution_days['{s.key}']", RESOLUTION_DAYS + 2)
         for s in SEVERITIES
     ),
     _s("deadline.due_soon", v.share, Fraction(3, 4), "75%",
        "share of the allowed time after which an open complaint is due soon",
-       "已用时限达到此比例即为即将到期", "FlagRules.due_soon", Fraction(4, 5)),
+       "已用时限达到此比例即为即将到期", "FlagRules.due_soon", "80%"),
     _s("clock.mode", v.business, False, "calendar", "`calendar`, or `business` days (weekends and holidays skipped)",
-       "计时方式：calendar（自然日）或 business（工作日）", "FlagRules.business", True),
+       "计时方式：calendar（自然日）或 business（工作日）", "FlagRules.business", "business"),
     _s("clock.country", v.country, "CN", "CN", "whose official holidays: `CN` (with adjusted working days) or `none`",
        "法定节假日：CN（含调休）或 none", "FlagRules.country", "none"),
     _s("clock.holidays", v.dates, frozenset(), "", "extra days off (dates separated by `;`)",
@@ -148,14 +148,13 @@ SETTINGS: tuple[Setting, ...] = (
     _s("mail.subject", v.subject, None, "", "subject template with {name}, {region}, {date}",
        "邮件主题模板（可用 {name}、{region}、{date}）", "Settings.mail", "Complaints {date}"),
     _s("mail.cc", v.addresses, (), "", "copy every message to these addresses",
-       "抄送地址", "Settings.mail", ("cc@example.com",)),
+       "抄送地址", "Settings.mail", "cc@example.com"),
     _s("mail.password", v.refused, None, "", "refused: " + v.NO_PASSWORD,
        "不接受：密码只从环境变量或系统钥匙串读取", "never", None),
 )
 # fmt: on
 
 _BY_KEY = {s.key: s for s in SETTINGS if not s.family}
-_FAMILIES = [s for s in SETTINGS if s.family]
 _FIELD_KEYS = frozenset(f.key for f in LOG_FIELDS + SURVEY_BASE_FIELDS + DEFAULT_DIMENSIONS)
 _ENUM_KEYS = {"severity": tuple(s.key for s in SEVERITIES), "status": tuple(s.key for s in STATUSES)}
 _WORD = r"[a-z][a-z0-9_]*"
@@ -172,38 +171,41 @@ def find(key: str) -> Setting:
         return _BY_KEY[key]
     parts = key.split(".")
     if len(parts) == 2 and parts[0] == "headers" and parts[1] in _FIELD_KEYS:
-        return _family("headers.<field>")
+        return declared("headers.<field>")
     if len(parts) == 3 and parts[0] == "aliases" and parts[1] in _ENUM_KEYS:
         if parts[2] not in _ENUM_KEYS[parts[1]]:
             raise ValueError(f"known {parts[1]} keys: {', '.join(sorted(_ENUM_KEYS[parts[1]]))}")
-        return _family("aliases.<enum>.<key>")
+        return declared("aliases.<enum>.<key>")
     if len(parts) == 3 and parts[0] == "dimension" and re.fullmatch(_WORD, parts[1]):
-        return _family(f"dimension.<key>.{parts[2]}")
+        return declared(f"dimension.<key>.{parts[2]}")
     if len(parts) == 2 and parts[0] == "rules" and parts[1] in RULES:
-        return _family("rules.<code>")
+        return declared("rules.<code>")
     raise LookupError(key)
 
 
-def _family(key: str) -> Setting:
-    found = next((s for s in _FAMILIES if s.key == key), None)
+def declared(key: str) -> Setting:
+    """The table's row of that exact key, a family's included (`rules.<code>`)."""
+    found = next((s for s in SETTINGS if s.key == key), None)
     if found is None:
         raise LookupError(key)
     return found
 
 
 def markdown() -> str:
-    """The README's settings table."""
+    """The README's settings table, and the field keys that `headers.<field>` takes."""
     rows = ["| key | default | meaning |", "|---|---|---|"]
     for s in SETTINGS:
-        default = (
-            f"`{s.typed}`"
-            if s.typed and len(s.typed) < 40
-            else ("the eight categories of DOMAIN.md" if s.typed else "—")
-        )
+        default = "—" if not s.typed else "the eight of DOMAIN.md §2" if s.key == "categories" else f"`{s.typed}`"
         rows.append(f"| `{s.key}` | {default} | {s.en.replace('|', '&#124;')} |")
+    for what, fields in (("log", LOG_FIELDS), ("survey", SURVEY_BASE_FIELDS + DEFAULT_DIMENSIONS)):
+        keys = ", ".join(f"`{f.key}` ({f.en} / {f.zh})" for f in fields)
+        rows += ["", f"Field keys of the {what}: {keys}."]
     return "\n".join(rows) + "\n"
+
+
+_SHOWN = [s for s in SETTINGS if s.typed and not s.family]
 
 
 def sheet_rows(lang: str) -> list[list[object]]:
     """A Settings sheet listing every setting that has a default to show, with that default and its meaning."""
-    return [[s.key, s.typed, s.meaning(lang)] for s in SETTINGS if s.typed and not s.family]
+    return [[s.key, int(s.typed) if s.typed.isdigit() else s.typed, s.meaning(lang)] for s in _SHOWN]
