@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from addin import __version__
-from addin.core.job import findings
+from addin.core.job import Job, findings
 from addin.core.setting_values import CUT_FIELDS, cut_fields
 from addin.core.settings import ConfigError
 from addin.core.values import Bad, parse_date
@@ -131,7 +131,7 @@ def _run(
         out=out,
         lang=lang,
         config=config,
-        jobs=jobs,
+        jobs=tuple(Job(j) for j in jobs),
         by=parse_by(by),
         target=None if target is None else Fraction(str(target)),
         business=business or None,
@@ -212,7 +212,7 @@ def _json(results: list[FileResult], failures: list[tuple[Path, str]], jobs: tup
             id_column = log.column_of("complaint_id") if log else None
             entry |= flags_dict(r.flags, id_column=id_column, lang=r.outcome.lang)
         entry["outputs"] = {k: str(v) for k, v in r.outputs.items()}
-        entry["notes"] = r.notes
+        entry["notes"] = [str(n) for n in r.notes]
         files.append(entry)
     files += [{"path": str(path), "error": reason} for path, reason in failures]
     return {"files": files}

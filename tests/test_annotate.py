@@ -103,7 +103,7 @@ def test_a_users_sheet_named_validation_is_never_touched(tmp_path: Path) -> None
     wb.create_sheet("Validation")["A1"] = "my own checks"
     wb.save(source)
     first = annotate(source, "in-place")
-    assert any("results went to 'Validation (2)'" in n for n in first.notes)
+    assert any("results went to 'Validation (2)'" in str(n) for n in first.notes)
     names = {n: d.attr_text for n, d in openpyxl.load_workbook(source).defined_names.items()}
     assert names["CD_Owned_validation"] == "'Validation (2)'!$A$1"
     annotate(source, "in-place")

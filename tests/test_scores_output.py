@@ -121,7 +121,7 @@ def test_annotate_twice_keeps_one_scores_sheet_and_the_users_own(tmp_path: Path)
     wb.save(source)
     options = Options(as_of=AS_OF, mode="in-place", jobs=("score",))
     first = process_file(source, options)
-    assert "results went to 'Scores (2)'" in " ".join(first.notes)
+    assert "results went to 'Scores (2)'" in " ".join(map(str, first.notes))
     process_file(source, options)
     wb = openpyxl.load_workbook(source)
     assert wb.sheetnames.count("Scores (2)") == 1 and wb["Scores"]["A1"].value == "my own notes"

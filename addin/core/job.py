@@ -19,6 +19,7 @@ from addin.core.scoring import ScoreError, Scores, score_survey, shown
 from addin.core.settings import Entry
 from addin.core.summary import Summary, summarise
 from addin.core.table import Grid
+from addin.core.text import Message, message, text
 from addin.core.validate import NoLogFound, Outcome, check_workbook
 
 
@@ -66,7 +67,7 @@ class Analysis:
     jobs: tuple[Job, ...]
     as_of: datetime
     outcome: Outcome
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     scores: Scores | None = None
     flags: FlagReport | None = None
     summary: Summary | None = None
@@ -101,9 +102,8 @@ def analyse(
     for table in (outcome.log, outcome.survey):
         if table is not None:
             table.drop_cells()
-    analysis = Analysis(
-        name, jobs, request.as_of, outcome, notes=list(outcome.report.notes) if Job.VALIDATE in jobs else []
-    )
+    found_notes = [message("note.text", text=n) for n in outcome.report.notes]
+    analysis = Analysis(name, jobs, request.as_of, outcome, notes=found_notes if Job.VALIDATE in jobs else [])
     if Job.SCORE in jobs:
         _score(analysis, request)
     if Job.FLAG in jobs and outcome.log_values is not None:
@@ -122,19 +122,30 @@ def summary_of(analysis: Analysis, region: str | None = None) -> Summary:
     return summarise(analysis.name, lang, flags.as_of, flags, scores, region=region, id_column=id_column)
 
 
-def findings(analysis: Analysis) -> list[str]:
-    """What a run found, in short parts ("22 errors, 2 warnings", "overall 78.8 (target 80), 5 regions", …)."""
+def findings(analysis: Analysis, lang: str = "en") -> list[str]:
+    """What a run found, in short parts ("22 errors, 2 warnings", "overall 78.8 (target 80), 5 regions", …).
+
+    English on the command line (a batch's log reads the same for every workbook); the Excel
+    alert passes the workbook's language.
+    """
     report, scores = analysis.outcome.report, analysis.scores
-    parts = [f"{report.errors} errors, {report.warnings} warnings"] if analysis.validated else []
+    parts = [text("run.validated", lang, errors=report.errors, warnings=report.warnings)] if analysis.validated else []
     if scores is not None:
         overall = "—" if scores.total.overall is None else f"{shown(scores.total.overall):.1f}"
         regions = sum(1 for g in scores.level(company=False, with_by=False) if g.named_region)
-        parts.append(f"overall {overall} (target {shown(scores.target):g}), {regions} regions")
+        parts.append(text("run.scored", lang, overall=overall, target=f"{shown(scores.target):g}", regions=regions))
     if analysis.flags is not None:
-        counts = analysis.flags.counts()
+        counts, clusters = analysis.flags.counts(), len(analysis.flags.clusters)
         parts.append(
-            f"{counts['overdue']} overdue, {counts['due-soon']} due soon, {counts['repeat']} repeat, "
-            f"{len(analysis.flags.clusters)} clusters, {counts['under-graded']} under-graded"
+            text(
+                "run.flagged",
+                lang,
+                overdue=counts["overdue"],
+                due_soon=counts["due-soon"],
+                repeat=counts["repeat"],
+                clusters=clusters,
+                under_graded=counts["under-graded"],
+            )
         )
     return parts
 
@@ -147,15 +158,13 @@ def _score(analysis: Analysis, request: Request) -> None:
     except ScoreError as exc:
         if not analysis.validated:
             raise AnalysisError(str(exc)) from None
-        analysis.notes.append(f"no scores: {exc}")
+        analysis.notes.append(message("note.no-scores", reason=str(exc)))
         return
     if not analysis.validated and outcome.survey is not None:
         dimensions = {d.key for d in outcome.settings.dimensions}
         bad = sum(1 for p in outcome.report.problems if p.sheet == outcome.survey.sheet and p.field in dimensions)
         if bad:
-            analysis.notes.append(
-                f"{bad} invalid ratings were left out of the scores; 'complaints validate' lists them"
-            )
+            analysis.notes.append(message("note.invalid-ratings", n=bad))
 
 
 def _flag(analysis: Analysis, request: Request) -> None:
@@ -166,11 +175,8 @@ def _flag(analysis: Analysis, request: Request) -> None:
     if flags.unknown_years:
         first, last = known_years(flags.rules.country) or (0, 0)
         years = ", ".join(map(str, flags.unknown_years))
-        analysis.notes.append(
-            f"the official calendar covers {first}-{last}; days in {years} counted weekends only "
-            "(add them with clock.holidays / clock.workdays in Settings)"
-        )
+        analysis.notes.append(message("note.unknown-years", first=first, last=last, years=years))
     if not analysis.validated and outcome.log is not None:
         bad = sum(1 for p in outcome.report.problems if p.sheet == outcome.log.sheet and p.field in FLAG_FIELDS)
         if bad:
-            analysis.notes.append(f"{bad} invalid cells were left out of the flags; 'complaints validate' lists them")
+            analysis.notes.append(message("note.invalid-flag-cells", n=bad))

@@ -363,6 +363,11 @@ _CATALOGUE: dict[str, Entry | Row] = {
     "problem.unknown-setting": Entry("Setting '{key}' is not known and was ignored", "未知设置项“{key}”，已忽略"),
     "problem.suggestion": Entry("; did you mean '{0}'?", "，是否为“{0}”？"),
     # The alert after an Excel button (addin.excel.buttons) and its status bar
+    "note.text": Entry("{text}", "{text}"),  # a reason built elsewhere (the table finder's), shown as it is
+    "note.sheet-taken": Entry(
+        "a sheet named '{wanted}' belongs to you, so results went to '{title}'",
+        "已有名为“{wanted}”的工作表属于您，结果写入了“{title}”",
+    ),
     "alert.reading": Entry("{title}: reading {name}…", "{title}：正在读取 {name}…"),
     "alert.writing": Entry("{title}: writing results…", "{title}：正在写入结果…"),
     "alert.sending": Entry("{title}: sending the summary…", "{title}：正在发送汇总…"),
@@ -465,6 +470,30 @@ CATALOGUE: Mapping[str, Entry | Row] = MappingProxyType(_CATALOGUE)
 # Lookups by language, built once: `text()` runs for every flagged row of a 100k-row log.
 _STRINGS = {lang: {k: v.of(lang) for k, v in _CATALOGUE.items() if isinstance(v, Entry)} for lang in LANGS}
 _ROWS = {lang: {k: v.of(lang) for k, v in _CATALOGUE.items() if isinstance(v, Row)} for lang in LANGS}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A note or problem for the user as data: a catalogue key and its values, shown in either language.
+
+    `str()` gives English (the command line, logs); a workbook's alert uses its language.
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        return text(self.key, lang, **dict(self.values))
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def message(key: str, **values: object) -> Message:
+    """A `Message`; an unknown key is a `KeyError` here, where it is made, not where it is shown."""
+    if key not in _STRINGS["en"]:
+        raise KeyError(key)
+    return Message(key, tuple(values.items()))
 
 
 def entry(key: str) -> Entry:

@@ -36,6 +36,7 @@ from addin.core.job import ALL_JOBS, Analysis, AnalysisError, Job, Request, anal
 from addin.core.schema import OWNED_PREFIX
 from addin.core.scoring import ScoreError
 from addin.core.settings import ConfigError
+from addin.core.text import Message, text
 from addin.excel.canvas import XlwingsCanvas
 from addin.mail.deliver import EmailJob, Sending, deliver
 from addin.mail.plan import grid_digest
@@ -80,21 +81,20 @@ def email_summary(
     """
     book = book if book is not None else _caller(active)
     as_of = as_of or datetime.now().replace(second=0, microsecond=0)
-    app = book.app
+    app, lang = book.app, "en"  # the workbook's language once it is read
     try:
-        app.status_bar = f"{TITLE}: reading {book.name}…"
+        app.status_bar = text("alert.reading", lang, title=TITLE, name=book.name)
         result, sheets = _analyse(XlwingsCanvas(book), book.name, ALL_JOBS, as_of)
+        lang = result.outcome.lang
         recipients = find_recipients(sheets)
-        app.status_bar = f"{TITLE}: sending the summary…"
+        app.status_bar = text("alert.sending", lang, title=TITLE)
         job = EmailJob(as_of=as_of, by_region=True)
-        done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ)
+        done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ, lang)
         message = _sent_message(done)
     except (AnalysisError, ConfigError, ScoreError, MailError) as exc:
-        message = f"{book.name}: {exc}"
+        message = text("alert.failed", lang, name=book.name, error=exc)
     except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
-        _log_to_file()
-        log.exception("button email failed")
-        message = f"{book.name}: stopped by an unexpected error ({type(exc).__name__}: {exc}); details in {LOG_FILE}"
+        message = _unexpected(book.name, exc, lang, "email")
     finally:
         app.status_bar = False
     app.alert(message, title=TITLE)
@@ -108,11 +108,19 @@ def _folder(book: Any) -> Path:
 
 
 def _sent_message(done: Sending) -> str:
-    parts = [f"Sent: {s}" for s in done.sent]
-    parts += [f"Already sent: {s}" for s in done.skipped]
-    parts += [f"Not sent: {s}" for s in done.failed]
-    parts += [f"Note: {n}" for n in done.notes]
-    return "\n".join(parts) if parts else "Nothing was sent."
+    lang = done.lang
+    parts = [text("alert.sent", lang, what=s) for s in done.sent]
+    parts += [text("alert.already-sent", lang, what=s) for s in done.skipped]
+    parts += [text("alert.not-sent", lang, what=s) for s in done.failed]
+    parts += [text("alert.note", lang, note=n.text(lang)) for n in done.notes]
+    return "\n".join(parts) if parts else text("alert.nothing-sent", lang)
+
+
+def _unexpected(name: str, exc: Exception, lang: str, what: object) -> str:
+    """The alert for a failure we did not foresee; the traceback goes to the log file."""
+    _log_to_file()
+    log.exception("button %s failed", what)
+    return text("alert.unexpected", lang, name=name, kind=type(exc).__name__, error=exc, log=LOG_FILE)
 
 
 def _caller(active: bool) -> Any:
@@ -126,21 +134,20 @@ def press(jobs: tuple[Job, ...], book: Any = None, *, active: bool = False, as_o
     """Run `jobs` on the workbook as of `as_of` (now); every outcome ends as one alert, never a traceback."""
     book = book if book is not None else _caller(active)
     as_of = as_of or datetime.now().replace(second=0, microsecond=0)
-    app = book.app
+    app, lang = book.app, "en"  # the workbook's language once it is read
     try:
         app.screen_updating = False
-        app.status_bar = f"{TITLE}: reading {book.name}…"
+        app.status_bar = text("alert.reading", lang, title=TITLE, name=book.name)
         canvas = XlwingsCanvas(book)
         result = _analyse(canvas, book.name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
-        app.status_bar = f"{TITLE}: writing results…"
+        lang = result.outcome.lang
+        app.status_bar = text("alert.writing", lang, title=TITLE)
         written = write_results(canvas, result)
         message = _message(result, written.shown, [*result.notes, *written.notes])
     except (AnalysisError, ConfigError, ScoreError) as exc:
-        message = f"{book.name}: {exc}"
+        message = text("alert.failed", lang, name=book.name, error=exc)
     except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
-        _log_to_file()
-        log.exception("button %s failed", jobs)
-        message = f"{book.name}: stopped by an unexpected error ({type(exc).__name__}: {exc}); details in {LOG_FILE}"
+        message = _unexpected(book.name, exc, lang, jobs)
     finally:
         app.status_bar = False
         app.screen_updating = True
@@ -162,13 +169,14 @@ def _analyse(
     return analyse(name, sheets, Request(as_of, jobs), owned=owned), sheets
 
 
-def _message(result: Analysis, shown: str | None, notes: list[str]) -> str:
-    """The alert: what was found and where to look ("22 errors, 2 warnings — see Validation")."""
-    report = result.outcome.report
+def _message(result: Analysis, shown: str | None, notes: list[Message]) -> str:
+    """The alert in the workbook's language: what was found and where to look ("22 errors — see Validation")."""
+    report, lang = result.outcome.report, result.outcome.lang
     if result.jobs == (Job.VALIDATE,):
-        head = f"{report.errors + report.warnings} problems" if report.problems else "No problems found"
+        count = report.errors + report.warnings
+        head = text("alert.problems", lang, n=count) if report.problems else text("alert.no-problems", lang)
     else:
-        head = "; ".join(findings(result))
-    where = f" — see {shown}" if shown else ""
-    tail = "".join(f"\nNote: {n}" for n in notes)
+        head = ("; " if lang == "en" else "；").join(findings(result, lang))
+    where = text("alert.see", lang, sheet=shown) if shown else ""
+    tail = "".join("\n" + text("alert.note", lang, note=n.text(lang)) for n in notes)
     return f"{head}{where}{tail}"

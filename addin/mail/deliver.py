@@ -11,9 +11,11 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from addin.core.job import Analysis
+from addin.core.text import Message, message, text
 from addin.mail.message import Outgoing, SentLog, save_eml, send_all
 from addin.mail.plan import plan
 from addin.mail.recipients import Recipients
@@ -36,21 +38,23 @@ class EmailJob:
 
 @dataclass
 class Sending:
-    """What happened to one workbook's messages, as lines for the user."""
+    """What happened to one workbook's messages, as lines for the user in `lang` (the CLI's are English)."""
 
     name: str
+    lang: str = "en"
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already sent today (the sent log)
     drafts: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
     @property
     def lines(self) -> list[str]:
+        say = partial(text, lang=self.lang, name=self.name)
         return (
-            [f"{self.name}: sent {s}" for s in self.sent]
-            + [f"{self.name}: already sent {s} (--resend sends it again)" for s in self.skipped]
-            + [f"{self.name}: draft {s}" for s in self.drafts]
+            [say("mail.sent", what=s) for s in self.sent]
+            + [say("mail.skipped", what=s) for s in self.skipped]
+            + [say("mail.draft", what=s) for s in self.drafts]
         )
 
 
@@ -61,10 +65,11 @@ def deliver(
     folder: Path,
     job: EmailJob,
     environ: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> Sending:
     """Draft or send the planned messages of one analysed workbook; the sent log lives in `folder`."""
     env = os.environ if environ is None else environ
-    done = Sending(result.name, notes=list(recipients.problems))
+    done = Sending(result.name, lang, notes=list(recipients.problems))
     mail = result.outcome.settings.mail
     smtp = None
     if not job.dry_run:
@@ -90,30 +95,30 @@ def deliver(
         return done
     done.notes += planned.notes
     if not planned.messages:
-        done.notes.append("nothing to send: no address for the whole company or any region")
+        done.notes.append(message("note.nothing-to-send"))
     if smtp is None:
         for outgoing in planned.messages:
             name = outgoing.filename.removesuffix(".xlsx") + ".eml"
-            done.drafts.append(f"{outgoing.label}: {save_eml(outgoing.message, folder / name)}")
+            done.drafts.append(f"{outgoing.label(lang)}: {save_eml(outgoing.message, folder / name)}")
         return done
     log = SentLog(folder)
     pending = []
     for outgoing in planned.messages:
         when = log.sent_at(outgoing.key)
         if when and not job.resend:
-            done.skipped.append(f"{outgoing.label} at {when}")
+            done.skipped.append(text("mail.sent-at", lang, what=outgoing.label(lang), when=when))
         else:
             pending.append(outgoing)
 
     def sent(outgoing: Outgoing) -> None:
         log.record(outgoing, result.name)
-        done.sent.append(outgoing.label)
+        done.sent.append(outgoing.label(lang))
 
     try:
         if pending:
             log.check()
         for outgoing, reason in send_all(smtp, pending, sent):
-            done.failed.append(f"{outgoing.label}: {reason}")
+            done.failed.append(f"{outgoing.label(lang)}: {reason}")
     except MailError as exc:
         done.failed.append(str(exc))
     return done

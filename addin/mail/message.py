@@ -23,6 +23,7 @@ from email.utils import formatdate, make_msgid
 from functools import cached_property
 from pathlib import Path
 
+from addin.core.text import text
 from addin.mail.settings import ENVIRONMENT, MailError, Smtp
 
 SENT_LOG = "complaints-sent.jsonl"
@@ -49,9 +50,9 @@ class Outgoing:
     def message(self) -> EmailMessage:
         return self.build()
 
-    @property
-    def label(self) -> str:
-        return f"{self.audience or 'whole company'} -> {', '.join(self.to + self.cc)}"
+    def label(self, lang: str = "en") -> str:
+        audience = self.audience or text("mail.whole-company", lang)
+        return text("mail.to", lang, audience=audience, addresses=", ".join(self.to + self.cc))
 
 
 def compose(
@@ -270,8 +271,8 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 
 def _refused(recipients: dict[str, tuple[int, bytes]]) -> str:
     parts = []
-    for address, (code, text) in recipients.items():
-        reply = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    for address, (code, said) in recipients.items():
+        reply = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
         parts.append(f"{address} rejected ({code} {_SPACES.sub(' ', reply).strip()})")
     return "; ".join(parts)
 

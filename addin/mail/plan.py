@@ -18,6 +18,7 @@ from functools import partial
 
 from addin.core.job import Analysis, summary_of
 from addin.core.summary import Summary
+from addin.core.text import Message, message, text
 from addin.files.report import report_bytes
 from addin.mail.message import Outgoing, compose, sent_key
 from addin.mail.recipients import Recipients
@@ -30,27 +31,6 @@ MAX_MESSAGE_MB = 25  # many mail servers refuse larger messages
 MAX_ATTACHMENT = 18_000_000  # bytes before base64, which adds a third
 ACTIONS_IN_MAIL = 25  # action rows in the body; the attachment lists up to summary.ACTIONS_LISTED
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
-_TEXT = {
-    "en": {
-        "intro": "The complaints summary as of {as_of}{region}. The attached workbook {file} holds the "
-        "{sheets} sheets.",
-        "join": ", ",
-        "and": " and ",
-        "left_out": "The {sheet} sheet was left out of the attachment to keep the message under {mb} MB; "
-        "'complaints run' writes it into the summary workbook beside the log.",
-        "region": " for {region}",
-        "more": "{more} more open complaints with a flag are listed in the attachment.",
-    },
-    "zh": {
-        "intro": "截至 {as_of}{region}的投诉汇总。附件 {file} 含{sheets}表。",
-        "join": "、",
-        "and": "和",
-        "left_out": "为使邮件小于 {mb} MB，附件未含{sheet}表；'complaints run' 会把它写入日志旁的汇总工作簿。",
-        "region": "（{region}）",
-        "more": "另有 {more} 件有预警的未结投诉列在附件中。",
-    },
-}
-NO_RECIPIENT = "no recipient for region {regions}: add the addresses to the Recipients sheet"
 
 
 @dataclass
@@ -58,7 +38,7 @@ class Plan:
     """The messages for one workbook, and what could not be addressed."""
 
     messages: list[Outgoing] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def grid_digest(sheets: Mapping[str, Sequence[Sequence[object]]]) -> str:
@@ -83,7 +63,7 @@ def plan(
 ) -> Plan:
     """The whole-company message and, with `by_region`, one per region that has recipients."""
     if result.summary is None:
-        raise MailError("nothing to summarise: the workbook has no complaint log")
+        raise MailError(text("mail.no-log", "en"))
     settings = result.outcome.settings.mail
     template = subject or str(settings.get("mail.subject") or default_subject(result.outcome.lang))
     cc = [*cc, *(str(a) for a in settings.get("mail.cc", ()))]  # type: ignore[attr-defined]
@@ -101,7 +81,7 @@ def plan(
             else:
                 missing.append(region)
         if missing:
-            found.notes.append(NO_RECIPIENT.format(regions=", ".join(missing)))
+            found.notes.append(message("note.no-recipient", regions=", ".join(missing)))
     day = result.summary.as_of.date().isoformat()
     taken: set[str] = set()
     for summary, addresses in audiences:
@@ -146,7 +126,7 @@ def subject_line(template: str, summary: Summary) -> str:
     date = summary.as_of.date().isoformat()
     line = subject_text(template, name=summary.name, region=summary.region or "", date=date)
     if summary.region is not None and "{region}" not in template:
-        line += f" — {summary.region}"
+        line += text("mail.subject-region", summary.lang, region=summary.region)
     return line
 
 
@@ -155,20 +135,22 @@ def bodies(
 ) -> tuple[str, str]:
     """The plain-text and HTML bodies of a summary's message; `sheets` are the attachment's sheets,
     `left_out` a sheet dropped to keep the message small, `filename` the attachment's name."""
-    text = _TEXT[summary.lang]
+    lang = summary.lang
     page = summary_content(summary, actions=ACTIONS_IN_MAIL, owned=False)
     names = list(sheets) or [page.name]
-    listed = text["join"].join(names[:-1]) + text["and"] + names[-1] if len(names) > 1 else names[0]
-    intro = text["intro"].format(
+    joined = text("mail.join", lang).join(names[:-1]) + text("mail.and", lang) + names[-1]
+    intro = text(
+        "mail.intro",
+        lang,
         as_of=summary.as_of.strftime("%Y-%m-%d %H:%M"),
-        region=text["region"].format(region=summary.region) if summary.region else "",
+        region=text("mail.region", lang, region=summary.region) if summary.region else "",
         file=filename or attachment_name(summary),
-        sheets=listed,
+        sheets=joined if len(names) > 1 else names[0],
     )
     more = summary.actions_total - min(ACTIONS_IN_MAIL, len(summary.actions))
-    outro = [text["more"].format(more=more)] if more > 0 else []
+    outro = [text("mail.more", lang, more=more)] if more > 0 else []
     if left_out:
-        outro.append(text["left_out"].format(sheet=left_out, mb=MAX_MESSAGE_MB))
+        outro.append(text("mail.left-out", lang, sheet=left_out, mb=MAX_MESSAGE_MB))
     return plain_text(page, intro, " ".join(outro)), html_body(page, intro, " ".join(outro))
 
 

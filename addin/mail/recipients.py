@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from addin.core.problems import column_letter
 from addin.core.schema import LOG_FIELDS, RECIPIENTS_SHEET_NAMES, Field, normalize
 from addin.core.table import best_header
+from addin.core.text import Message, message
 from addin.core.values import clean_text, fold
 from addin.mail.settings import is_address, split_addresses
 
@@ -38,7 +39,7 @@ class Recipients:
     sheet: str | None = None
     regions: dict[str, list[str]] = field(default_factory=dict)  # region as written -> addresses
     whole: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # "Recipients!B4: 'x@' is not an e-mail address"
+    problems: list[Message] = field(default_factory=list)  # note.recipient-*: the cell and what is wrong
 
     def addresses(self, region: str) -> list[str]:
         """The addresses of a region of the log, matched as the log's regions are grouped (`fold`)."""
@@ -68,16 +69,16 @@ def _read(sheet: str, grid: Sequence[Sequence[object]], header_row: int, columns
             continue
         cell = f"{sheet}!{column_letter(email_at + 1)}{number}"
         if not region:
-            found.problems.append(f"{cell}: addresses without a region")
+            found.problems.append(message("note.recipient-no-region", cell=cell))
             continue
         good: list[str] = []
         for address in split_addresses(text):
             if is_address(address):
                 good.append(address)
             else:
-                found.problems.append(f"{cell}: '{address}' is not an e-mail address")
+                found.problems.append(message("note.recipient-bad-address", cell=cell, address=address))
         if not text:
-            found.problems.append(f"{cell}: region '{region}' has no address")
+            found.problems.append(message("note.recipient-no-address", cell=cell, region=region))
         if normalize(region) in EVERYONE:
             found.whole += good
         else:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from addin.core.problems import Level, Problem, column_letter
 from addin.core.schema import OWNED_PREFIX
 from addin.core.table import Table, owned_columns
+from addin.core.text import Message, message
 from addin.pages.flags import LogColumns
 from addin.pages.page import HEADER_FILL, MARK_AUTHOR, MARK_FILLS, NUMBER_FORMATS
 from addin.sheets.canvas import NO_FILL, Canvas, Cell, Rect, Style, cells, is_ours, runs
@@ -71,13 +72,13 @@ def free_title(titles: Iterable[str], wanted: str) -> str:
     return title
 
 
-def new_owned_sheet(canvas: Canvas, role: str, wanted: str) -> tuple[str, str | None]:
+def new_owned_sheet(canvas: Canvas, role: str, wanted: str) -> tuple[str, Message | None]:
     """A fresh owned sheet's title; the second value says why it differs from `wanted`, if it does."""
     release(canvas, role)
     title = free_title(canvas.titles(), wanted)
     canvas.add_sheet(title)
     canvas.set_name(OWNED_PREFIX + role, title)
-    note = None if title == wanted else f"a sheet named '{wanted}' belongs to you, so results went to '{title}'"
+    note = None if title == wanted else message("note.sheet-taken", wanted=wanted, title=title)
     return title, note
 
 

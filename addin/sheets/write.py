@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from addin.core.job import Analysis
 from addin.core.problems import column_letter
+from addin.core.text import Message
 from addin.pages.flags import log_columns
 from addin.pages.plan import Output, Pages, Role
 from addin.sheets.canvas import Canvas, render
@@ -21,7 +22,7 @@ from addin.sheets.marks import FLAGS, VALIDATION, Ledger, apply_marks, marks_fro
 @dataclass
 class Written:
     shown: str | None = None  # the sheet to show the user: the first one written
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def write_results(canvas: Canvas, analysis: Analysis, pages: Pages | None = None) -> Written:
