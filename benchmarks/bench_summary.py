@@ -28,8 +28,8 @@ import harness
 from addin.build.sample import write_sample
 from addin.core.job import summary_of
 from addin.files.reader import load
-from addin.files.report import report_bytes
 from addin.files.run import JOBS, Options, analyse
+from addin.files.xlsx_writer import pages_bytes
 from addin.mail.plan import plan
 from addin.mail.recipients import find_recipients
 from addin.pages.plan import Output, Pages
@@ -60,7 +60,7 @@ def main() -> None:
         times["summary"].append(time.perf_counter() - start)
         start = time.perf_counter()
         assert result.flags is not None
-        report_bytes([p.content(None) for p in Pages(result).plan(Output.SUMMARY)])
+        pages_bytes([p.content(None) for p in Pages(result).plan(Output.SUMMARY)])
         times["workbook"].append(time.perf_counter() - start)
         start = time.perf_counter()
         messages = plan(result, recipients, source="bench", to=("boss@example.com",), by_region=True).messages

@@ -5,9 +5,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.files import report as report_module
+from addin.files import xlsx_writer as writer_module
 from addin.files.paths import atomic_target, expand, output_path
-from addin.files.report import write_report
+from addin.files.xlsx_writer import write_pages
 from addin.pages.page import Block, Link, Page
 
 
@@ -43,10 +43,10 @@ def test_output_names(tmp_path: Path) -> None:
 
 
 def test_links_past_excels_limit_become_hyperlink_formulas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_module, "MAX_URLS", 2)
+    monkeypatch.setattr(writer_module, "MAX_URLS", 2)
     rows: list[list[object]] = [[Link(f"Log!A{n}", f"Log!A{n}")] for n in range(2, 6)]
     content = Page("Validation", "t", "s", [Block(4, 1, ["Cell"], rows)], widths=[10])
-    path = write_report(tmp_path / "r.xlsx", [content], original=tmp_path / "log.xlsx")
+    path = write_pages(tmp_path / "r.xlsx", [content], original=tmp_path / "log.xlsx")
     sheet = openpyxl.load_workbook(path)["Validation"]
     assert sheet["A5"].hyperlink.location == "Log!A2" and sheet["A5"].hyperlink.target == "log.xlsx"
     assert sheet["A7"].value == '=HYPERLINK("log.xlsx#Log!A4","Log!A4")'

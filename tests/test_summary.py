@@ -14,8 +14,8 @@ from addin.cli import cli
 from addin.core.job import summary_of
 from addin.core.summary import Summary
 from addin.files.reader import load
-from addin.files.report import report_bytes
 from addin.files.run import JOBS, FileResult, Options, analyse, process_file
+from addin.files.xlsx_writer import pages_bytes
 from addin.mail import plan as dispatch
 from addin.mail.plan import bodies, plan
 from addin.mail.recipients import Recipients
@@ -159,7 +159,7 @@ def test_a_too_large_attachment_leaves_the_flags_out_and_says_so(
     result = analysed(managers_workbook(tmp_path / "log.xlsx"))
     assert result.summary is not None and result.flags is not None
     pages = [p.content(None) for p in Pages(result).plan(Output.SUMMARY)]
-    with_flags, without = len(report_bytes(pages)), len(report_bytes(pages[:-1]))
+    with_flags, without = len(pages_bytes(pages)), len(pages_bytes(pages[:-1]))
     monkeypatch.setattr(dispatch, "MAX_ATTACHMENT", (with_flags + without) // 2)
     message = plan(result, Recipients(), source="test", to=("boss@example.com",)).messages[0].message
     part = next(message.iter_attachments())

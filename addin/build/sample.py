@@ -17,7 +17,7 @@ import xlsxwriter
 from addin.build.sample_data import SAMPLE_AS_OF, ErrorFormula, make_sample
 from addin.core.schema import DEFAULT_DIMENSIONS, LOG_FIELDS, SURVEY_BASE_FIELDS
 from addin.files.paths import atomic_target
-from addin.files.report import FIXED_CREATED
+from addin.files.xlsx_writer import FIXED_CREATED
 
 __all__ = ["SAMPLE_AS_OF", "write_sample"]
 

@@ -26,8 +26,8 @@ from addin.files.config import toml_entries
 from addin.files.openpyxl_canvas import OpenpyxlCanvas
 from addin.files.paths import atomic_target, keep_backup, output_path
 from addin.files.reader import FileError, excel_lock_file, load
-from addin.files.report import write_report
 from addin.files.safety import unsafe_parts
+from addin.files.xlsx_writer import write_pages
 from addin.mail.deliver import EmailJob, Sending, deliver
 from addin.mail.message import file_digest
 from addin.mail.recipients import find_recipients
@@ -97,14 +97,14 @@ def process_file(path: Path, options: Options) -> FileResult:
     pages = Pages(result)
     if options.mode == "report":
         contents = [planned.content(None) for planned in pages.plan(Output.REPORT)]
-        result.outputs["report"] = write_report(planned_output(path, options), contents, original=path)
+        result.outputs["report"] = write_pages(planned_output(path, options), contents, original=path)
     else:
         _annotate(path, options, result, pages)
     standalone = pages.plan(Output.SUMMARY)
     if standalone:
         summary_path = output_path(path, options.out, "summary", ".xlsx")
         contents = [planned.content(None) for planned in standalone]
-        result.outputs["summary"] = write_report(summary_path, contents, original=None, links=False)
+        result.outputs["summary"] = write_pages(summary_path, contents, original=None, links=False)
     return result
 
 

@@ -19,7 +19,7 @@ from functools import partial
 from addin.core.job import Analysis, summary_of
 from addin.core.summary import Summary
 from addin.core.text import Message, message, text
-from addin.files.report import report_bytes
+from addin.files.xlsx_writer import pages_bytes
 from addin.mail.message import Outgoing, compose, sent_key
 from addin.mail.recipients import Recipients
 from addin.mail.settings import MailError, default_subject, subject_text
@@ -166,10 +166,10 @@ def _message(
 ) -> EmailMessage:
     assert result.flags is not None
     pages = [planned.content(None) for planned in Pages(result).plan(Output.SUMMARY, summary)]
-    attachment, left_out = report_bytes(pages), None
+    attachment, left_out = pages_bytes(pages), None
     if len(attachment) > MAX_ATTACHMENT:  # the Flags list is what grows with the log
         left_out = pages.pop().name
-        attachment = report_bytes(pages)
+        attachment = pages_bytes(pages)
     text, html = bodies(summary, [p.name for p in pages], left_out, filename)
     return compose(
         sender=sender,

@@ -1,4 +1,5 @@
-"""The results workbook (`<stem>.report.xlsx`), written with XlsxWriter: fast, never touches the input.
+"""New workbooks of pages, written with XlsxWriter: the report (`<stem>.report.xlsx`), the summary
+workbook (`<stem>.summary.xlsx`) and the e-mail attachment. Fast, and it never touches the input.
 
 Links point back into the original workbook by a path relative to the report (absolute when
 no relative path exists, e.g. another drive). Excel allows 65,530 hyperlinks per sheet; past
@@ -193,7 +194,7 @@ def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: o
         ws.write_url(r, c, f"internal:{link.location}", style, link.text)
 
 
-def write_report(path: Path, contents: list[Page], original: Path | None, *, links: bool = True) -> Path:
+def write_pages(path: Path, contents: list[Page], original: Path | None, *, links: bool = True) -> Path:
     """Write the results workbook atomically; `original` is where the links point.
 
     With `links=False` (the standalone summary, which travels without the log) a link is
@@ -204,7 +205,7 @@ def write_report(path: Path, contents: list[Page], original: Path | None, *, lin
     return path
 
 
-def report_bytes(contents: list[Page]) -> bytes:
+def pages_bytes(contents: list[Page]) -> bytes:
     """The same workbook in memory, links as plain text: an e-mail attachment."""
     buffer = io.BytesIO()
     _write(buffer, contents, "", links=False)
