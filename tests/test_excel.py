@@ -1,11 +1,15 @@
-"""The Excel buttons (addin.excel) on an in-memory stand-in for xlwings: same results as --annotate, few calls."""
+"""The Excel buttons (addin.excel) on an in-memory stand-in for xlwings: same results as --annotate, few calls;
+and on xlwings' own remote engine, as far as it goes (its gaps are strict xfails, so they fail once fixed).
+
+Values worked out without the writer, on small workbooks built in code: tests/test_excel_expected.py.
+The 100,000-row run of every button, with its call counts: benchmarks/bench_excel.py.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import sys
+from collections.abc import Callable
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -15,15 +19,28 @@ from click.testing import CliRunner
 
 from addin.build.sample import write_sample
 from addin.cli import cli
+from addin.core.job import findings
+from addin.core.problems import Level
 from addin.excel import buttons as excel
+from addin.excel.canvas import XlwingsCanvas
 from addin.files.reader import load
 from addin.mail.message import SENT_LOG
-from addin.sheets.canvas import scale_colour, spec_rgb
-from addin.sheets.marks import LEDGER_SHEET
+from addin.pages.page import HEADER_FILL, MARK_FILLS, Link
+from addin.sheets.canvas import ChartSpec, Style, cells, scale_colour, spec_rgb
+from addin.sheets.marks import LEDGER_SHEET, owned_sheets
 from tests import builders
 from tests.builders import managers_workbook
 from tests.smtp_server import smtp_server
-from tests.xlwings_standin import READS, WRITES, Book, book_from_grids, cell_letter, hyperlink_target
+from tests.xlwings_standin import (
+    READS,
+    WRITES,
+    Book,
+    XCell,
+    book_from_grids,
+    cell_letter,
+    hyperlink_target,
+    remote_json,
+)
 
 AS_OF = datetime(2026, 11, 21, 9, 0)
 BUTTONS = {
@@ -263,25 +280,204 @@ def test_email_button_without_a_server_says_what_to_set(sample: Path) -> None:
     assert book.app.alerts == [message]
 
 
+SIZES = (2_000, 20_000)  # complaints; benchmarks/bench_excel.py runs 100,000
+
+
 @pytest.fixture(scope="module")
-def big_book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[object]]]:
-    path = tmp_path_factory.mktemp("big") / "big.xlsx"
-    write_sample(path, rows=100_000, survey_rows=2_000, lang="en", seed=1)
-    return load(path).sheets
+def sized_sheets(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, list[list[object]]]]:
+    """The sample's grids at each of SIZES complaints (and a quarter as many survey responses)."""
+    folder = tmp_path_factory.mktemp("sized")
+    grids = {}
+    for n in SIZES:
+        write_sample(folder / f"log{n}.xlsx", rows=n, survey_rows=n // 4, lang="en", seed=1)
+        grids[n] = load(folder / f"log{n}.xlsx").sheets
+    return grids
 
 
 @pytest.mark.parametrize("command", list(BUTTONS))
-def test_100k_rows_cost_at_most_20_range_reads_and_writes(big_book: dict, command: str) -> None:
-    book = book_from_grids("big.xlsx", big_book)
-    message = excel.press(BUTTONS[command][1], book, as_of=AS_OF)
-    calls = book.app.calls
-    assert calls[READS] + calls[WRITES] <= 20, (message, calls)
-    assert "see " in message
-    # colours and notes: bounded by the marks, not the rows (printed for the record)
-    print(command, json.dumps(dict(calls)), file=sys.stderr)
+def test_range_reads_and_writes_do_not_grow_with_the_log(sized_sheets: dict, command: str) -> None:
+    """At most 20 range reads and writes, and as many at 20,000 complaints as at 2,000: none per row."""
+    counts = {}
+    for n, sheets in sized_sheets.items():
+        book = book_from_grids(f"log{n}.xlsx", sheets)
+        message = excel.press(BUTTONS[command][1], book, as_of=AS_OF)
+        assert "see " in message, message
+        counts[n] = dict(book.app.calls)
+    small, large = ((counts[n][READS], counts[n][WRITES]) for n in SIZES)
+    assert small == large, counts
+    assert sum(large) <= 20, counts
 
 
-def test_remote_engine_optional() -> None:
-    if not os.environ.get("XLWINGS_LICENSE_KEY"):
-        pytest.skip("xlwings' remote engine needs XLWINGS_LICENSE_KEY (PolyForm Noncommercial); none set")
-    pytest.skip("remote-engine run not written: the key was never available here")
+# xlwings' remote engine (xlwings Server and Lite): the same xlwings API on a JSON snapshot of the
+# workbook, writes queued as actions for the client. It runs here under its noncommercial licence.
+REMOTE_GAPS = "known gaps of xlwings' remote engine, to be fixed by the buttons (another issue)"
+
+
+@pytest.fixture
+def remote(monkeypatch: pytest.MonkeyPatch) -> Callable[..., xlwings.Book]:
+    """Opens a stand-in book's contents on xlwings' remote engine (`xlwings.Book(json=...)`)."""
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")  # PolyForm Noncommercial, as the README says
+    if "remote" not in xlwings.engines.engines_by_name:  # xlwings looks for the key when imported: register it now
+        from xlwings.pro import _xlremote
+
+        engine = xlwings.main.Engine(impl=_xlremote.engine)
+        monkeypatch.setitem(xlwings.engines.engines_by_name, "remote", engine)
+
+    def open_book(book: Book, client: str = "Office.js") -> xlwings.Book:
+        return xlwings.Book(json=remote_json(book, client))
+
+    return open_book
+
+
+def _actions(book: xlwings.Book, func: str) -> list[dict[str, object]]:
+    return [a for a in book.json()["actions"] if a["func"] == func]
+
+
+def _painted(book: xlwings.Book) -> dict[tuple[int, int], object]:
+    """Cell -> the fill colour the queued actions give it."""
+    painted = {}
+    for a in _actions(book, "setRangeColor"):
+        top, left = int(a["start_row"]) + 1, int(a["start_column"]) + 1
+        for r in range(top, top + int(a["row_count"])):
+            for c in range(left, left + int(a["column_count"])):
+                painted[(r, c)] = a["args"][0]
+    return painted
+
+
+def test_remote_engine_reads_the_workbook_as_excel_does(sample: Path, remote: Callable[..., xlwings.Book]) -> None:
+    """The read half of every button: the same sheets, owned names and findings as on the stand-in, also
+    after a run (our sheets, columns and notes in the workbook)."""
+    book = Book.from_file(sample)
+    excel.press(BUTTONS["run"][1], book, as_of=AS_OF)
+    live, far = XlwingsCanvas(book), XlwingsCanvas(remote(book))
+    assert far.titles() == live.titles() and far.names() == live.names()
+    assert owned_sheets(far) == owned_sheets(live) and LEDGER_SHEET in owned_sheets(far).values()
+    for _, jobs in BUTTONS.values():
+        near, away = excel._analyse(live, book.name, jobs, AS_OF)[0], excel._analyse(far, book.name, jobs, AS_OF)[0]
+        assert findings(away) == findings(near)
+        assert away.outcome.report.problems == near.outcome.report.problems
+
+
+def test_remote_engine_takes_our_writes(remote: Callable[..., xlwings.Book]) -> None:
+    """What the buttons write without reading it back, as the actions xlwings sends the client."""
+    book = Book("log.xlsx")
+    book.sheets.add("Complaints").cells[(2, 2)] = XCell(value="x", note="a user's note")
+    far = remote(book)
+    canvas = XlwingsCanvas(far)
+    canvas.add_sheet("Validation")
+    canvas.set_name("CD_Owned_validation", "Validation")
+    link = Link("Complaints!B2", "'Complaints'!B2")
+    canvas.write("Validation", 5, 1, [[link, "=1+1", Fraction(1, 2), datetime(2026, 11, 21, 9), None], ["x"]])
+    canvas.style("Validation", [(4, 1, 4, 7)], Style(bold=True, fill=HEADER_FILL, wrap=True))
+    canvas.paint("Complaints", [(2, 2, 3, 4)], MARK_FILLS[Level.ERROR])
+    assert canvas.notes("Complaints", [(3, 3), (4, 4)]) == {}
+    canvas.note("Complaints", (3, 3), "[code] text", author="Complaint Desk")
+    canvas.note("Complaints", (2, 2), None, author="Complaint Desk")  # taking a note back
+    canvas.hide("Validation")
+    canvas.activate("Validation")
+    assert [a["args"] for a in _actions(far, "addSheet")] == [[1, "Validation"]]
+    assert [a["args"] for a in _actions(far, "namesAdd")] == [["CD_Owned_validation", "='Validation'!$A$1"]]
+    (written,) = _actions(far, "setValues")
+    assert (written["sheet_position"], written["start_row"], written["start_column"]) == (1, 4, 0)
+    assert written["values"] == [
+        ['=HYPERLINK("#\'Complaints\'!B2","Complaints!B2")', "'=1+1", 0.5, "2026-11-21 09:00:00", ""],
+        ["x", "", "", "", ""],
+    ]
+    assert _painted(far) == {(4, c): "#" + HEADER_FILL for c in range(1, 8)} | {
+        (r, c): "#" + MARK_FILLS[Level.ERROR] for r in (2, 3) for c in (2, 3, 4)
+    }
+    assert [a["args"] for a in _actions(far, "addNote")] == [["$C$3", "[code] text"]]
+    assert len(_actions(far, "deleteNote")) == 1
+    assert [a["args"] for a in _actions(far, "setSheetVisibility")] == [["Hidden"]]
+    assert far.sheets[1].name == "Validation" and far.names["CD_Owned_validation"].refers_to == "='Validation'!$A$1"
+
+
+@pytest.mark.xfail(strict=True, raises=NotImplementedError, reason=f"{REMOTE_GAPS}: App.status_bar is not supported")
+def test_remote_engine_button_ends_in_an_alert(sample: Path, remote: Callable[..., xlwings.Book]) -> None:
+    """press() sets the status bar, and again in its `finally`: today the NotImplementedError escapes as a
+    traceback instead of the one alert the README promises."""
+    far = remote(Book.from_file(sample))
+    message = excel.validate_log(far)
+    assert [a["args"][0] for a in _actions(far, "alert")] == [message]
+
+
+@pytest.mark.xfail(strict=True, raises=NotImplementedError, reason=f"{REMOTE_GAPS}: Range.color cannot be read")
+def test_remote_engine_reads_fills(remote: Callable[..., xlwings.Book]) -> None:
+    book = Book("log.xlsx")
+    book.sheets.add("Complaints").cells[(1, 1)] = XCell(value="x")
+    assert XlwingsCanvas(remote(book)).fills("Complaints", [(1, 1, 3, 3)]) == {}
+
+
+@pytest.mark.parametrize(
+    "rects",
+    [
+        pytest.param(
+            [(5, 1, 6, 3), (8, 1, 8, 3)],
+            marks=pytest.mark.xfail(
+                strict=True, raises=ValueError, reason=f"{REMOTE_GAPS}: a multi-area address fails in a1_to_tuples"
+            ),
+            id="areas",
+        ),
+        pytest.param(
+            [(5, 1, 5, 1), (7, 2, 7, 2)],
+            marks=pytest.mark.xfail(
+                strict=True, raises=AssertionError, reason=f"{REMOTE_GAPS}: 'A5,B7' is read as A5 alone"
+            ),
+            id="cells",
+        ),
+    ],
+)
+def test_remote_engine_paints_several_areas_at_once(remote: Callable[..., xlwings.Book], rects: list) -> None:
+    book = Book("log.xlsx")
+    book.sheets.add("Complaints").cells[(1, 1)] = XCell(value="x")
+    far = remote(book)
+    XlwingsCanvas(far).paint("Complaints", rects, "F4B084")
+    assert _painted(far) == {cell: "#F4B084" for rect in rects for cell in cells(rect)}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(NotImplementedError, ValueError),
+    reason=f"{REMOTE_GAPS}: Range.left/.top cannot be read (the chart's place), and its source is multi-area",
+)
+def test_remote_engine_adds_a_chart(remote: Callable[..., xlwings.Book]) -> None:
+    book = Book("log.xlsx")
+    book.sheets.add("Scores")
+    far = remote(book)
+    spec = ChartSpec("Overall", (4, 1), (21, 1, 23, 1), ((20, 8, 23, 8),), (20, 9, 23, 9), "score", 100)
+    XlwingsCanvas(far).chart("Scores", spec)
+    assert len(_actions(far, "addChart")) == 1
+
+
+@pytest.mark.xfail(strict=True, raises=NotImplementedError, reason=f"{REMOTE_GAPS}: a note's text cannot be read")
+def test_remote_engine_tells_our_notes_from_the_users(remote: Callable[..., xlwings.Book]) -> None:
+    """A re-run takes back only our notes, and a user's note under a mark stays: both need the text."""
+    book = Book("log.xlsx")
+    sheet = book.sheets.add("Complaints")
+    sheet.cells[(2, 2)], sheet.cells[(3, 3)] = (
+        XCell(value="x", note="a user's note"),
+        XCell(value=1, note="[code] ours"),
+    )
+    assert XlwingsCanvas(remote(book)).notes("Complaints", [(2, 2), (3, 3)]) == {(2, 2): False, (3, 3): True}
+
+
+@pytest.mark.xfail(
+    strict=True, raises=NotImplementedError, reason=f"{REMOTE_GAPS}: notes need an Office.js client (xlwings Lite)"
+)
+def test_remote_engine_notes_on_other_clients(remote: Callable[..., xlwings.Book]) -> None:
+    book = Book("log.xlsx")
+    book.sheets.add("Complaints").cells[(1, 1)] = XCell(value="x")
+    far = remote(book, client="Microsoft Office Scripts")
+    XlwingsCanvas(far).note("Complaints", (2, 2), "[code] text", author="Complaint Desk")
+    assert len(_actions(far, "addNote")) == 1
+
+
+@pytest.mark.xfail(strict=True, reason=f"{REMOTE_GAPS}: all of the above")
+@pytest.mark.parametrize("command", list(BUTTONS))
+def test_remote_engine_button_says_what_the_standin_says(
+    sample: Path, remote: Callable[..., xlwings.Book], command: str
+) -> None:
+    book = Book.from_file(sample)
+    far = remote(book)
+    expected = excel.press(BUTTONS[command][1], book, as_of=AS_OF)
+    assert excel.press(BUTTONS[command][1], far, as_of=AS_OF) == expected

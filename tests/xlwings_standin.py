@@ -9,13 +9,16 @@ depends on it, and counts every call so tests can bound the round trips a live E
   user text ever reaches Excel as a formula;
 * `.color` of a range whose cells differ raises TypeError, as xlwings does when Excel answers Null;
 * the used range ends at the last cell with a value or a format.
+
+`remote_json` turns a stand-in book into the JSON an xlwings client sends to xlwings' remote
+engine, so the same workbook can be opened there too (`tests/test_excel.py`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,12 +30,12 @@ _HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
 READS, WRITES = "range read", "range write"
 
 
-@dataclass
+@dataclass(slots=True)
 class XCell:
     value: object = None
     formula: str | None = None
     fill: tuple[int, int, int] | None = None
-    font: dict[str, object] = field(default_factory=dict)
+    font: dict[str, object] | None = None  # attribute -> value, once one is set
     number_format: str | None = None
     wrap: bool = False
     note: str | None = None
@@ -216,13 +219,21 @@ class Range:
         self.sheet, self.areas, self.ndim = sheet, areas, ndim
         self._count = sheet.book.app.calls
 
-    def _cells(self) -> list[XCell]:
+    def _keys(self) -> list[tuple[int, int]]:
         return [
-            self.sheet.cell(r, c)
+            (r, c)
             for top, left, bottom, right in self.areas
             for r in range(top, bottom + 1)
             for c in range(left, right + 1)
         ]
+
+    def _cells(self) -> list[XCell]:
+        return [self.sheet.cell(r, c) for r, c in self._keys()]
+
+    def _existing(self) -> list[XCell | None]:
+        """The cells without creating the absent ones (None): what reads and clearing writes need."""
+        cells = self.sheet.cells
+        return [cells.get(key) for key in self._keys()]
 
     def options(self, ndim: int | None = None, err_to_str: bool = False) -> Range:
         return Range(self.sheet, self.areas, ndim)
@@ -251,14 +262,12 @@ class Range:
     @property
     def value(self) -> object:
         self._count[READS] += 1
-        (top, left, bottom, right), cells = self.areas[0], self.sheet.cells
-        grid = []
-        for r in range(top, bottom + 1):
-            row = []
-            for c in range(left, right + 1):
-                cell = cells.get((r, c))
-                row.append(_as_read(None if cell is None else cell.value))
-            grid.append(row)
+        (top, left, bottom, right), get = self.areas[0], self.sheet.cells.get
+        columns = range(left, right + 1)
+        grid = [
+            [None if (cell := get((r, c))) is None else _as_read(cell.value) for c in columns]
+            for r in range(top, bottom + 1)
+        ]
         if self.ndim == 2 or (top, left) != (bottom, right):
             return grid
         return grid[0][0]
@@ -268,14 +277,23 @@ class Range:
         self._count[WRITES] += 1
         top, left = self.areas[0][:2]
         rows = data if isinstance(data, list) and data and isinstance(data[0], list) else [[data]]
+        cells = self.sheet.cells
         for r, row in enumerate(rows, start=top):
             for c, value in enumerate(row, start=left):
-                _store(self.sheet.cell(r, c), value)
+                cell = cells.get((r, c))
+                if cell is None:
+                    if value is None or value == "":
+                        continue  # clearing an empty cell leaves it as it was
+                    if not isinstance(value, str) or value[0] not in "'=":  # nothing to interpret
+                        cells[(r, c)] = XCell(value=value)
+                        continue
+                    cell = cells[(r, c)] = XCell()
+                _store(cell, value)
 
     @property
     def color(self) -> tuple[int, int, int] | None:
         self._count["colour read"] += 1
-        found = {cell.fill for cell in self._cells()}
+        found = {None if cell is None else cell.fill for cell in self._existing()}
         if len(found) > 1:
             raise TypeError("int() argument must be a string, a bytes-like object or a real number, not 'NoneType'")
         return found.pop()
@@ -284,8 +302,9 @@ class Range:
     def color(self, colour: object) -> None:
         self._count["format"] += 1
         rgb = _rgb(colour)
-        for cell in self._cells():
-            cell.fill = rgb
+        for cell in self._existing() if rgb is None else self._cells():
+            if cell is not None:
+                cell.fill = rgb
 
     @property
     def font(self) -> _Font:
@@ -345,6 +364,8 @@ class _Font:
         owner: Range = object.__getattribute__(self, "owner")
         owner._count["format"] += 1
         for cell in owner._cells():
+            if cell.font is None:
+                cell.font = {}
             cell.font[key] = _rgb(value) if key == "color" else value
 
 
@@ -383,7 +404,7 @@ class Chart:
 
 
 def _as_read(value: object) -> object:
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, str | bool | float) or value is None:
         return value
     if isinstance(value, int):
         return float(value)
@@ -430,3 +451,50 @@ def book_from_grids(name: str, sheets: dict[str, list[list[object]]]) -> Book:
                     sheet.cells[(r, c)] = XCell(value=value)
     book.app.calls.clear()
     return book
+
+
+def _js_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, date):  # a date cell: Office.js hands it over as ISO text in UTC form
+        moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        return moment.isoformat(timespec="milliseconds") + "Z"
+    return value
+
+
+def remote_json(book: Book, client: str = "Office.js") -> dict[str, object]:
+    """The book as an xlwings client sends it to xlwings' remote engine (`xlwings.Book(json=...)`, the
+    engine of xlwings Server and Lite): each sheet's values from A1 (blanks as "", dates as ISO text),
+    its notes by address and its visibility, and the defined names. Fills and formulas are not in it."""
+    import xlwings  # only here: the rest of the stand-in never needs the real package
+
+    sheets = []
+    for sheet in book.sheets:
+        filled = [key for key, cell in sheet.cells.items() if cell.value is not None]
+        bottom, right = max((r for r, _ in filled), default=0), max((c for _, c in filled), default=0)
+        values = [
+            [_js_value(getattr(sheet.cells.get((r, c)), "value", None)) for c in range(1, right + 1)]
+            for r in range(1, bottom + 1)
+        ] or [[]]
+        sheets.append(
+            {
+                "name": sheet.name,
+                "values": values,
+                "used_range_address": f"A1:{cell_letter(bottom, right)}" if filled else None,
+                "visibility": "Visible" if sheet.visible else "Hidden",
+                "notes": [{"address": cell_letter(r, c)} for (r, c), cell in sheet.cells.items() if cell.note],
+                **dict.fromkeys(("pictures", "shapes", "charts", "tables", "pivot_tables"), []),
+            }
+        )
+    names = [
+        {"name": n.name, "refers_to": n.refers_to, "book_scope": True, "scope_sheet_index": None}
+        | {"scope_sheet_name": None, "sheet_index": None, "address": None}
+        for n in book.names
+    ]
+    return {
+        "client": client,
+        "version": xlwings.__version__,
+        "book": {"name": book.name, "active_sheet_index": 0, "selection": "A1"},
+        "names": names,
+        "sheets": sheets,
+    }
