@@ -21,9 +21,10 @@ from addin.core.job import Analysis
 from addin.core.schema import FLAGS_SHEET, SCORES_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
 from addin.core.summary import Summary, region_flags
 from addin.pages.flags import flags_content
-from addin.pages.page import Page, validation_content
+from addin.pages.page import Page
 from addin.pages.scores import scores_content
 from addin.pages.summary import summary_content
+from addin.pages.validation import validation_content
 
 
 class Output(Enum):
