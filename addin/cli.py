@@ -24,7 +24,8 @@ from addin.core.settings import ConfigError
 from addin.core.values import Bad, parse_date
 from addin.files.paths import expand
 from addin.files.reader import FileError
-from addin.files.run import JOBS, FileResult, Options, planned_output, process_file
+from addin.files.run import JOBS, FileResult, Options, planned_output, process_file, send_file
+from addin.mail.deliver import EmailJob
 from addin.mail.settings import is_address, split_addresses, subject_text
 from addin.pages.flags_json import as_dict as flags_dict
 from addin.pages.scores_json import as_dict
@@ -340,9 +341,6 @@ def email(
     environment or the system keyring. A sent log beside the outputs keeps a re-run from
     sending twice what already went. Exit 4 when some message could not be sent.
     """
-    from addin.files.run import send_file
-    from addin.mail.deliver import EmailJob
-
     recipients_to, copies = _addresses("--to", to), _addresses("--cc", cc)
     if subject is not None:
         try:
@@ -364,6 +362,11 @@ def email(
         lang=lang,
         config=config,
     )
+    sys.exit(_email_files(files, job))
+
+
+def _email_files(files: list[Path], job: EmailJob) -> int:
+    """Mail each file's summary; the exit code: 4 when a message failed, 3 when a file could not be read."""
     code = EXIT_OK
     for path in files:
         try:
@@ -381,7 +384,7 @@ def email(
         for reason in done.failed:
             click.echo(f"{path}: not sent: {reason}", err=True)
         code = EXIT_MAIL if done.failed else code
-    sys.exit(code)
+    return code
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from addin.core.text import Message, message, text
 from addin.mail.message import Outgoing, SentLog, save_eml, send_all
 from addin.mail.plan import plan
 from addin.mail.recipients import Recipients
-from addin.mail.settings import MailError, sender_address, smtp_settings
+from addin.mail.settings import MailError, Smtp, sender_address, smtp_settings
 
 
 @dataclass(frozen=True)
@@ -100,25 +100,29 @@ def deliver(
         for outgoing in planned.messages:
             name = outgoing.filename.removesuffix(".xlsx") + ".eml"
             done.drafts.append(f"{outgoing.label(lang)}: {save_eml(outgoing.message, folder / name)}")
-        return done
-    log = SentLog(folder)
+    else:
+        _send(smtp, planned.messages, SentLog(folder), job.resend, done)
+    return done
+
+
+def _send(smtp: Smtp, messages: list[Outgoing], log: SentLog, resend: bool, done: Sending) -> None:
+    """Send what the sent log does not have yet (all with `resend`), recording each as it goes."""
     pending = []
-    for outgoing in planned.messages:
+    for outgoing in messages:
         when = log.sent_at(outgoing.key)
-        if when and not job.resend:
-            done.skipped.append(text("mail.sent-at", lang, what=outgoing.label(lang), when=when))
+        if when and not resend:
+            done.skipped.append(text("mail.sent-at", done.lang, what=outgoing.label(done.lang), when=when))
         else:
             pending.append(outgoing)
 
     def sent(outgoing: Outgoing) -> None:
-        log.record(outgoing, result.name)
-        done.sent.append(outgoing.label(lang))
+        log.record(outgoing, done.name)
+        done.sent.append(outgoing.label(done.lang))
 
     try:
         if pending:
             log.check()
         for outgoing, reason in send_all(smtp, pending, sent):
-            done.failed.append(f"{outgoing.label(lang)}: {reason}")
+            done.failed.append(f"{outgoing.label(done.lang)}: {reason}")
     except MailError as exc:
         done.failed.append(str(exc))
-    return done

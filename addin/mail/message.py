@@ -201,59 +201,69 @@ def send_all(
 
 def _connect(smtp: Smtp) -> smtplib.SMTP:
     """A connected, secured and logged-in client; every failure is one `MailError` line."""
-    where = smtp.where
     try:
         context = ssl.create_default_context(cafile=smtp.cafile or None)
     except (OSError, ssl.SSLError) as exc:
         raise MailError(f"cannot read the CA file {smtp.cafile}: {exc}") from None
-    client: smtplib.SMTP | None = None
+    client: list[smtplib.SMTP] = []  # the client once made, to close it on failure
     try:
-        if smtp.security == "ssl":
-            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
-        else:
-            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        return _open(smtp, context, client)
+    except Exception as exc:
+        _close(client[0] if client else None)
+        if isinstance(exc, MailError):
+            raise
+        reason = _failure(smtp, exc)
+        if reason is None:
+            raise
+        raise MailError(reason) from None
+
+
+def _open(smtp: Smtp, context: ssl.SSLContext, made: list[smtplib.SMTP]) -> smtplib.SMTP:
+    if smtp.security == "ssl":
+        made.append(smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context))
+        client = made[0]
+    else:
+        made.append(smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout))
+        client = made[0]
+        client.ehlo()
+        if smtp.security == "starttls":
+            if not client.has_extn("starttls"):
+                raise MailError(
+                    f"{smtp.where} does not offer STARTTLS; set {ENVIRONMENT['security']}=ssl for port 465, "
+                    "or none only on a trusted network"
+                )
+            client.starttls(context=context)
             client.ehlo()
-            if smtp.security == "starttls":
-                if not client.has_extn("starttls"):
-                    raise MailError(
-                        f"{where} does not offer STARTTLS; set {ENVIRONMENT['security']}=ssl for port 465, "
-                        "or none only on a trusted network"
-                    )
-                client.starttls(context=context)
-                client.ehlo()
-        if smtp.user:
-            client.login(smtp.user, smtp.password)
-        return client
-    except MailError:
-        _close(client)
-        raise
-    except smtplib.SMTPAuthenticationError as exc:
-        _close(client)
-        raise MailError(f"{where}: login failed for user {smtp.user} ({_clean(_reply(exc), smtp)})") from None
-    except smtplib.SMTPNotSupportedError:
-        _close(client)
-        raise MailError(f"{where} does not accept a login; leave {ENVIRONMENT['user']} unset") from None
-    except ssl.SSLCertVerificationError as exc:
-        _close(client)
-        raise MailError(
+    if smtp.user:
+        client.login(smtp.user, smtp.password)
+    return client
+
+
+def _failure(smtp: Smtp, exc: Exception) -> str | None:
+    """The one line for a failed connection, login or handshake; None for an exception that is not about mail."""
+    where = smtp.where
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return f"{where}: login failed for user {smtp.user} ({_clean(_reply(exc), smtp)})"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"{where} does not accept a login; leave {ENVIRONMENT['user']} unset"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
             f"{where}: the server's certificate is not trusted ({exc.verify_message}); "
             f"set {ENVIRONMENT['cafile']} to your organisation's CA file"
-        ) from None
-    except ssl.SSLError as exc:
-        _close(client)
-        raise MailError(
+        )
+    if isinstance(exc, ssl.SSLError):
+        return (
             f"{where}: TLS failed ({exc.reason}); check {ENVIRONMENT['security']} (ssl for port 465, starttls for 587)"
-        ) from None
-    except ConnectionRefusedError:
-        raise MailError(f"cannot connect to {where}: connection refused") from None
-    except socket.gaierror:
-        raise MailError(f"cannot find the SMTP server {smtp.host}") from None
-    except TimeoutError:
-        _close(client)
-        raise MailError(f"no answer from {where} within {smtp.timeout} s") from None
-    except (smtplib.SMTPException, OSError) as exc:
-        _close(client)
-        raise MailError(f"cannot talk to {where}: {_clean(str(exc), smtp)}") from None
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return f"cannot connect to {where}: connection refused"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot find the SMTP server {smtp.host}"
+    if isinstance(exc, TimeoutError):
+        return f"no answer from {where} within {smtp.timeout} s"
+    if isinstance(exc, smtplib.SMTPException | OSError):
+        return f"cannot talk to {where}: {_clean(str(exc), smtp)}"
+    return None
 
 
 def _close(client: smtplib.SMTP | None) -> None:
