@@ -169,11 +169,6 @@ GRADES: tuple[Label, ...] = (
 # CSAT counts the ratings in the best `CSAT_GRADES` grades (7 or more on a 1-10 scale).
 CSAT_GRADES = 2
 
-# Sheets the add-in owns, per language.
-VALIDATION_SHEET = {"en": "Validation", "zh": "校验结果"}
-SCORES_SHEET = {"en": "Scores", "zh": "满意度得分"}
-FLAGS_SHEET = {"en": "Flags", "zh": "预警清单"}
-SUMMARY_SHEET = {"en": "Summary", "zh": "汇总"}
 RECIPIENTS_SHEET_NAMES = ("Recipients", "收件人")
 # Header prefix of the columns the add-in appends to the log; the table finder skips them.
 OWNED_PREFIX = "CD_Owned_"  # defined names marking sheets the add-in created (see addin.sheets.marks)

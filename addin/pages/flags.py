@@ -15,7 +15,7 @@ from addin.core.calendar import DAY, known_years
 from addin.core.flag_rules import FlagRules
 from addin.core.flags import FLAG_NAMES, Assessment, FlagReport, State
 from addin.core.problems import cell_ref
-from addin.core.schema import FLAGS_SHEET, OWNED_COLUMN_MARK, SEVERITIES
+from addin.core.schema import OWNED_COLUMN_MARK, SEVERITIES
 from addin.core.text import LANGS, template, text, texts
 from addin.core.values import clean_text
 from addin.pages.page import HEADER_FILL, Block, Link, Page
@@ -154,7 +154,7 @@ def flags_content(
         blocks.append(Block(blocks[1].bottom + 2, side, [], rows, caption=text("flags.legend", lang), fills=fills))
     total = sum(1 for a in report.assessments if a.state is not State.UNKNOWN)
     return Page(
-        name=sheet_name or FLAGS_SHEET[lang],
+        name=sheet_name or text("sheet.flags", lang),
         title=text("flags.title", lang, name=name),
         subtitle=text(
             "flags.subtitle",

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from addin.core.job import Analysis
-from addin.core.schema import FLAGS_SHEET, SCORES_SHEET, SUMMARY_SHEET, VALIDATION_SHEET
 from addin.core.summary import Summary, region_flags
+from addin.core.text import text
 from addin.pages.flags import flags_content
 from addin.pages.page import Page
 from addin.pages.scores import scores_content
@@ -79,7 +79,7 @@ class Pages:
         return pages
 
     def _planned(self, role: str, output: Output, summary: Summary | None = None) -> Planned:
-        wanted = _TITLES[role][self.analysis.outcome.lang]
+        wanted = text(f"sheet.{role}", self.analysis.outcome.lang)
         return Planned(role, wanted, lambda title: self._page(role, output, summary, title))
 
     def _page(self, role: str, output: Output, summary: Summary | None, title: str | None) -> Page:
@@ -107,11 +107,3 @@ class Pages:
         flags = a.flags if summary is None or summary.region is None else region_flags(a.flags, summary.region)
         id_column = outcome.log.column_of("complaint_id") if outcome.log else None
         return flags_content(flags, name=a.name, lang=lang, id_column=id_column, legend=legend, sheet_name=title)
-
-
-_TITLES = {
-    Role.SUMMARY: SUMMARY_SHEET,
-    Role.VALIDATION: VALIDATION_SHEET,
-    Role.SCORES: SCORES_SHEET,
-    Role.FLAGS: FLAGS_SHEET,
-}

@@ -11,7 +11,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from addin.core.problems import Level
-from addin.core.schema import GRADES, SCORES_SHEET, SURVEY_BASE_FIELDS
+from addin.core.schema import GRADES, SURVEY_BASE_FIELDS
 from addin.core.scoring import CONFIDENCE, DimensionScore, Group, Scores, shown, shown_gap
 from addin.core.text import text
 from addin.core.values import clean_text
@@ -248,7 +248,7 @@ def scores_content(scores: Scores, *, name: str, as_of: datetime, lang: str, she
     ]
     weights = ", ".join(f"{names.dimensions[k]} {clean_text(round(float(w), 2))}%" for k, w in scores.weights.items())
     return Page(
-        name=sheet_name or SCORES_SHEET[lang],
+        name=sheet_name or text("sheet.scores", lang),
         title=say("title", name=name),
         subtitle=say(
             "subtitle",

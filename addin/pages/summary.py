@@ -11,7 +11,6 @@ from fractions import Fraction
 
 from addin.core.flags import State
 from addin.core.problems import cell_ref
-from addin.core.schema import SUMMARY_SHEET
 from addin.core.scoring import shown, shown_gap
 from addin.core.summary import Counts, Summary
 from addin.core.text import text, texts
@@ -51,7 +50,7 @@ def summary_content(
     title = "summary.title_region" if summary.region is not None else "summary.title"
     none = text("summary.none", lang)
     return Page(
-        name=sheet_name or SUMMARY_SHEET[lang],
+        name=sheet_name or text("sheet.summary", lang),
         title=text(title, lang, name=summary.name, region=summary.region),
         subtitle=text(
             "summary.subtitle",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from addin.core.problems import Problem, Report, cell_ref
-from addin.core.schema import VALIDATION_SHEET, Field
+from addin.core.schema import Field
 from addin.core.text import text, texts
 from addin.core.values import clean_text
 from addin.pages.page import MARK_FILLS, Block, Link, Page
@@ -57,7 +57,7 @@ def validation_content(
         "validation.subtitle", lang, as_of=clean_text(as_of), errors=report.errors, warnings=report.warnings
     )
     return Page(
-        name=sheet_name or VALIDATION_SHEET[lang],
+        name=sheet_name or text("sheet.validation", lang),
         title=text("validation.title", lang, name=name),
         subtitle=subtitle,
         blocks=blocks,
