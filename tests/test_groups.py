@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -122,3 +123,22 @@ def test_a_cluster_is_one_subject_whatever_its_spelling(tmp_path: Path) -> None:
     found = analyse(source, loaded.sheets, Options(as_of=AS_OF, jobs=JOBS), date1904=False, owned=loaded.owned)
     assert found.flags is not None
     assert [(c.subject, len(c.members)) for c in found.flags.clusters] == [("AC-1", 3)]
+
+
+def test_json_output_names_each_region_and_owner_once(mixed: Path, tmp_path: Path) -> None:
+    args = ["run", str(mixed), "--json", "--as-of", AS_OF.isoformat(), "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)["files"][0]
+
+    def texts(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [t for value in node.values() for t in texts(value)]
+        if isinstance(node, list):
+            return [t for value in node for t in texts(value)]
+        return [node] if isinstance(node, str) else []
+
+    assert not [t for t in texts(found) if t in VARIANTS]
+    regions = [g["keys"]["region"] for g in found["groups"] if "region" in g["keys"]]
+    assert regions == ["East", "West"]
+    assert sorted({c["region"] for c in found["complaints"]}) == ["East", "West"]  # the flagged ones
