@@ -12,12 +12,12 @@
 
 Work is one pass per dimension over the finest groups (region x quarter x the `by` fields),
 counting ratings; every coarser group sums those counts, so 100k rows score in well under a
-second.
+second. One group's arithmetic lives in `addin.core.score_groups`, the trend and the key
+drivers in `addin.core.score_trends`.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,168 +25,32 @@ from datetime import datetime
 from fractions import Fraction
 from functools import reduce
 from itertools import compress, repeat
-from operator import add, mul, not_
+from operator import add, attrgetter, mul, not_
+from typing import cast
 
-from addin.core.schema import CSAT_GRADES, GRADES, Field
+from addin.core.schema import Field
+from addin.core.score_groups import (
+    CONFIDENCE,
+    STRIDE,
+    DimensionScore,
+    Gap,
+    Group,
+    Key,
+    grade,
+    shown,
+    shown_gap,
+)
+from addin.core.score_trends import TREND_LEVELS, Driver, Trend, key_drivers, quarterly_trend
 from addin.core.settings import Settings
-from addin.core.stats import correlation, t_quantile
 from addin.core.validate import Parsed
 from addin.core.values import fold
 
-Key = tuple[tuple[str, str | None], ...]  # ((field, value), ...); value None = blank cell
-CONFIDENCE = 0.95
-STRIDE = 1024  # > any rating scale: a row is counted as group id x STRIDE + rating
+# From the modules the arithmetic moved to; the pages, the summary and the tests import them here.
+__all__ = ["CONFIDENCE", "DimensionScore", "Driver", "Gap", "Group", "Trend", "grade", "shown", "shown_gap"]
 
 
 class ScoreError(Exception):
     """Scores cannot be computed for this workbook (no survey, unusable weights)."""
-
-
-def grade(rating: int, scale: int) -> int:
-    """Index into `GRADES` (0 = very satisfied): the scale cut in five equal bands."""
-    return len(GRADES) - math.ceil(Fraction(rating * len(GRADES), scale))
-
-
-def shown(value: Fraction | None) -> float | None:
-    """A score for display: truncated (not rounded) to one decimal."""
-    return None if value is None else math.floor(value * 10) / 10
-
-
-def shown_gap(value: Fraction | None) -> float | None:
-    """A shortfall for display: rounded up to one decimal, so a real gap never shows as 0.0."""
-    return None if value is None else math.ceil(value * 10) / 10
-
-
-@dataclass(frozen=True)
-class Gap:
-    """What closes a dimension's gap to target."""
-
-    points_short: int  # rating points missing (the seeds' "3 points short")
-    raise_to_top: int | None  # fewest existing answers that, raised to the top rating, close it
-    extra_top: int | None  # additional top ratings that close it (None: impossible, target 100)
-
-
-@dataclass(frozen=True)
-class DimensionScore:
-    key: str
-    scale: int
-    counts: tuple[int, ...]  # counts[r - 1] = answers rating r
-    target: Fraction
-
-    @property
-    def answered(self) -> int:
-        return sum(self.counts)
-
-    @property
-    def total(self) -> int:
-        return sum(r * n for r, n in enumerate(self.counts, start=1))
-
-    @property
-    def score(self) -> Fraction | None:
-        return Fraction(self.total * 100, self.answered * self.scale) if self.answered else None
-
-    @property
-    def grades(self) -> tuple[int, ...]:
-        result = [0] * len(GRADES)
-        for r, n in enumerate(self.counts, start=1):
-            result[grade(r, self.scale)] += n
-        return tuple(result)
-
-    @property
-    def csat(self) -> Fraction | None:
-        return Fraction(sum(self.grades[:CSAT_GRADES]), self.answered) if self.answered else None
-
-    @property
-    def interval(self) -> tuple[float, float] | None:
-        """95% confidence interval of the score (Student's t on the ratings), within 0-100."""
-        n = self.answered
-        if n < 2:
-            return None
-        mean = Fraction(self.total, n)
-        squares = sum(r * r * k for r, k in enumerate(self.counts, start=1))
-        variance = (squares - n * mean * mean) / (n - 1)
-        half = t_quantile((1 + CONFIDENCE) / 2, n - 1) * math.sqrt(variance / n) * 100 / self.scale
-        centre = float(mean) * 100 / self.scale
-        return max(0.0, centre - half), min(100.0, centre + half)
-
-    @property
-    def gap(self) -> Gap | None:
-        """None when the score meets the target (or there are no answers)."""
-        n, total = self.answered, self.total
-        if not n:
-            return None
-        needed = math.ceil(self.target * n * self.scale / 100)
-        short = needed - total
-        if short <= 0:
-            return None
-        raised, gained = 0, 0
-        for r, k in enumerate(self.counts[:-1], start=1):
-            take = min(k, math.ceil(Fraction(short - gained, self.scale - r)))
-            raised, gained = raised + take, gained + take * (self.scale - r)
-            if gained >= short:
-                break
-        extra = None
-        if self.target < 100:
-            extra = math.ceil((self.target * n * self.scale - 100 * total) / (self.scale * (100 - self.target)))
-        return Gap(short, raised if gained >= short else None, extra)
-
-
-@dataclass
-class Group:
-    """One row of the score table: a region (or the company) and possibly cut-field values."""
-
-    keys: Key
-    rows: int
-    responses: int  # rows with at least one answered dimension
-    dimensions: dict[str, DimensionScore]
-    overall: Fraction | None
-    missing: tuple[str, ...]  # weighted dimensions without answers (why there is no overall)
-    target: Fraction
-    low_sample: bool
-    rank: int | None = None
-
-    @property
-    def company(self) -> bool:
-        """A whole-company row (no region key), overall or per cut value."""
-        return not self.keys or self.keys[0][0] != "region"
-
-    @property
-    def named_region(self) -> bool:
-        """A region's row whose region cell was not blank: the rows that are ranked and charted."""
-        return not self.company and self.keys[0][1] is not None
-
-    @property
-    def weakest(self) -> str | None:
-        """The lowest-scoring answered dimension; on a tie the first in the Settings order."""
-        scored = [(d.score, i, k) for i, (k, d) in enumerate(self.dimensions.items()) if d.score is not None]
-        return min(scored)[2] if scored else None
-
-    @property
-    def overall_short(self) -> Fraction | None:
-        return self.target - self.overall if self.overall is not None and self.overall < self.target else None
-
-
-@dataclass(frozen=True)
-class Trend:
-    """A region's (or the company's) overall score in one quarter and the change from the previous one."""
-
-    region: str | None
-    company: bool
-    quarter: str
-    responses: int
-    overall: Fraction | None
-    change: Fraction | None  # None when either quarter has no overall score
-
-
-@dataclass(frozen=True)
-class Driver:
-    """How strongly a dimension moves with the outcome dimension, and where it stands."""
-
-    key: str
-    pairs: int
-    correlation: float | None
-    score: Fraction | None
-    quadrant: str | None  # focus, strength, maintain, monitor
 
 
 @dataclass
@@ -242,7 +106,7 @@ def _column(parsed: Parsed, key: str) -> list[str | None]:
         folded = spelling[value]
         if folded is not None and folded not in first:
             first[folded] = str(value)
-    return [None if spelling[v] is None else first[spelling[v]] for v in raw]  # type: ignore[index]
+    return [None if (folded := spelling[v]) is None else first[folded] for v in raw]
 
 
 def score_survey(
@@ -269,56 +133,76 @@ def score_survey(
     present = [d for d in settings.dimensions if d.key in parsed.values]
     if not present:
         raise ScoreError("the survey has none of the rating columns " + ", ".join(d.en for d in settings.dimensions))
-    fine = ("region", *dict.fromkeys(("quarter", *by)))  # finest grouping; every table sums from it
-    keys = list(zip(*(_column(parsed, k) for k in fine), strict=True))
-    # Rows are counted as integers: group id x STRIDE + rating (0 = blank), all in C-level maps.
-    key_of = list(dict.fromkeys(keys))
-    ids = list(map({k: i for i, k in enumerate(key_of)}.__getitem__, keys))
-    base = list(map(mul, ids, repeat(STRIDE)))
-    ratings = {d.key: [0 if v is None else v for v in parsed.column(d.key)] for d in present}
-    answered = reduce(lambda a, b: list(map(add, a, b)), ratings.values())
-    blank = Counter(compress(ids, map(not_, answered)))
-    scores.excluded = blank.total()
-    per_id = Counter(ids)
-    finest_rows = Counter({key_of[i]: n for i, n in per_id.items()})
-    finest_responses = Counter({key_of[i]: n - blank[i] for i, n in per_id.items() if n > blank[i]})
-    counts = {}
-    for d, col in ratings.items():
-        coded = Counter(map(add, base, col))
-        counts[d] = Counter({(key_of[c // STRIDE], c % STRIDE): n for c, n in coded.items() if c % STRIDE})
-    positions = {name: i for i, name in enumerate(fine)}
+    ratings = {d.key: _ratings(parsed, d.key) for d in present}
+    finest = _Finest.of(parsed, ("region", *dict.fromkeys(("quarter", *by))), ratings)
+    scores.excluded = finest.excluded
     for company in (False, True):
         for with_by in (False, True) if by else (False,):
             names = (() if company else ("region",)) + (by if with_by else ())
-            scores.groups += _level(scores, names, positions, finest_rows, finest_responses, counts)
-    scores.trend = _trend(scores, positions, finest_rows, finest_responses, counts)
-    scores.drivers = _drivers(scores, ratings)
+            scores.groups += _level(scores, names, finest)
+    scores.trend = quarterly_trend({names: _level(scores, names, finest) for names in TREND_LEVELS})
+    if scores.outcome in ratings:  # (checked first: a survey without rows has no company total)
+        scores.drivers = key_drivers(ratings, scores.outcome, scores.dimensions, scores.total)
     return scores
+
+
+@dataclass(frozen=True)
+class _Finest:
+    """The counts of the finest groups (region x quarter x the `by` fields); every table sums from them."""
+
+    positions: Mapping[str, int]  # field -> its place in a finest key
+    rows: Counter[tuple]  # finest key -> rows
+    responses: Counter[tuple]  # finest key -> rows with at least one answered dimension
+    counts: Mapping[str, Counter[tuple]]  # dimension -> (finest key, rating) -> answers
+    excluded: int  # rows with no answered dimension
+
+    @classmethod
+    def of(cls, parsed: Parsed, fine: tuple[str, ...], ratings: Mapping[str, list[int]]) -> _Finest:
+        keys = list(zip(*(_column(parsed, k) for k in fine), strict=True))
+        # Rows are counted as integers: group id x STRIDE + rating (0 = blank), all in C-level maps.
+        key_of = list(dict.fromkeys(keys))
+        ids = list(map({k: i for i, k in enumerate(key_of)}.__getitem__, keys))
+        base = list(map(mul, ids, repeat(STRIDE)))
+        answered = reduce(lambda a, b: list(map(add, a, b)), ratings.values())
+        blank = Counter(compress(ids, map(not_, answered)))
+        per_id = Counter(ids)
+        rows = Counter({key_of[i]: n for i, n in per_id.items()})
+        responses = Counter({key_of[i]: n - blank[i] for i, n in per_id.items() if n > blank[i]})
+        counts = {}
+        for d, col in ratings.items():
+            coded = Counter(map(add, base, col))
+            counts[d] = Counter({(key_of[c // STRIDE], c % STRIDE): n for c, n in coded.items() if c % STRIDE})
+        return cls({name: i for i, name in enumerate(fine)}, rows, responses, counts, blank.total())
+
+
+def _ratings(parsed: Parsed, key: str) -> list[int]:
+    """One rating column with blanks as 0 (no rating is 0, so a 0 means "not answered")."""
+    column = cast(list[int | None], parsed.column(key))  # a RATING field parses to whole numbers (validate._parser)
+    return [0 if v is None else v for v in column]
+
+
+def _tally(scale: int) -> defaultdict[Key, list[int]]:
+    """Answers per rating (index rating - 1) per group, each group's counts made on first use."""
+    return defaultdict(lambda: [0] * scale)
 
 
 def _project(names: Sequence[str], positions: Mapping[str, int], fine_key: tuple) -> Key:
     return tuple((n, fine_key[positions[n]]) for n in names)
 
 
-def _level(
-    scores: Scores,
-    names: tuple[str, ...],
-    positions: Mapping[str, int],
-    rows: Counter,
-    responses: Counter,
-    counts: Mapping[str, Counter],
-) -> list[Group]:
+def _level(scores: Scores, names: tuple[str, ...], finest: _Finest) -> list[Group]:
     """The groups of one level (e.g. region x quarter), ranked among those sharing the non-region keys."""
+    positions = finest.positions
     group_rows: Counter = Counter()
     group_responses: Counter = Counter()
-    for fine_key, n in rows.items():
+    for fine_key, n in finest.rows.items():
         group_rows[_project(names, positions, fine_key)] += n
-    for fine_key, n in responses.items():
+    for fine_key, n in finest.responses.items():
         group_responses[_project(names, positions, fine_key)] += n
     tallies: dict[str, dict[Key, list[int]]] = {}
     for d in scores.dimensions:
-        per_group: dict[Key, list[int]] = defaultdict(lambda d=d: [0] * d.scale)
-        for (fine_key, rating), n in counts.get(d.key, Counter()).items():
+        per_group = _tally(d.scale)
+        for (fine_key, rating), n in finest.counts.get(d.key, Counter()).items():
             per_group[_project(names, positions, fine_key)][rating - 1] += n
         tallies[d.key] = per_group
     groups = [_group(scores, key, group_rows[key], group_responses[key], tallies) for key in group_rows]
@@ -355,73 +239,7 @@ def _rank(groups: list[Group]) -> None:
         if g.overall is not None and g.named_region:
             peers[g.keys[1:]].append(g)
     for members in peers.values():
-        ordered = sorted(members, key=lambda g: -g.overall)  # type: ignore[operator]
+        ordered = sorted(members, key=attrgetter("overall"), reverse=True)  # stable, as by -overall
         for i, g in enumerate(ordered):
             tied = i > 0 and ordered[i - 1].overall == g.overall
             g.rank = ordered[i - 1].rank if tied else i + 1
-
-
-def _trend(
-    scores: Scores, positions: Mapping[str, int], rows: Counter, responses: Counter, counts: Mapping[str, Counter]
-) -> list[Trend]:
-    """Overall score per region and quarter, with the change from the previous calendar quarter."""
-    result: list[Trend] = []
-    for names in (("region", "quarter"), ("quarter",)):
-        groups = {g.keys: g for g in _level(scores, names, positions, rows, responses, counts)}
-        for key, g in groups.items():
-            values = dict(key)
-            if values["quarter"] is None:
-                continue
-            previous = dict(values, quarter=_previous_quarter(values["quarter"]))
-            before = groups.get(tuple((n, previous[n]) for n in names))
-            change = None
-            if before is not None and before.overall is not None and g.overall is not None:
-                change = g.overall - before.overall
-            result.append(
-                Trend(values.get("region"), "region" not in values, values["quarter"], g.responses, g.overall, change)
-            )
-    return result
-
-
-def _previous_quarter(text: str) -> str:
-    year, q = int(text[:4]), int(text[-1])
-    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
-
-
-QUADRANTS = {  # (importance above average, score above average) -> quadrant
-    (True, False): "focus",
-    (True, True): "strength",
-    (False, True): "maintain",
-    (False, False): "monitor",
-}
-
-
-def _drivers(scores: Scores, ratings: Mapping[str, list[int]]) -> list[Driver]:
-    """Correlation of each dimension with the outcome across respondents, and its quadrant.
-
-    Importance is the Pearson correlation over respondents who answered both; the quadrant
-    splits at the mean correlation and the mean score of the dimensions (the usual
-    importance-performance grid). "focus": important and below average, fix first.
-    """
-    if scores.outcome not in ratings:
-        return []
-    company = scores.total
-    outcome = ratings[scores.outcome]
-    drivers = []
-    for d in scores.dimensions:
-        if d.key == scores.outcome or d.key not in ratings:
-            continue
-        coded = Counter(map(add, map(mul, ratings[d.key], repeat(STRIDE)), outcome))
-        pairs = {divmod(c, STRIDE): n for c, n in coded.items() if c % STRIDE and c >= STRIDE}
-        drivers.append(Driver(d.key, sum(pairs.values()), correlation(pairs), company.dimensions[d.key].score, None))
-    known = [x for x in drivers if x.correlation is not None and x.score is not None]
-    if len(known) >= 2:
-        mean_r = sum(x.correlation for x in known) / len(known)  # type: ignore[misc]
-        mean_s = sum((x.score for x in known), Fraction(0)) / len(known)  # type: ignore[misc]
-        drivers = [
-            Driver(x.key, x.pairs, x.correlation, x.score, QUADRANTS[(x.correlation > mean_r, x.score >= mean_s)])  # type: ignore[operator]
-            if x in known
-            else x
-            for x in drivers
-        ]
-    return drivers

@@ -28,6 +28,7 @@ from fractions import Fraction
 from addin.core.flags import OPEN_STATES, Assessment, FlagReport, State
 from addin.core.schema import Field
 from addin.core.scoring import Group, Scores
+from addin.core.validate import Parsed
 from addin.core.values import clean_text, fold
 
 ACTIONS_LISTED = 200  # open flagged complaints named on the Summary sheet; the Flags sheet has all
@@ -145,20 +146,7 @@ def summarise(
     received = [receipts[a.index] for a in counted]
     days = _days_to_resolve(flags, counted)
     open_flagged = sorted((a for a in counted if a.flags and a.state in OPEN_STATES), key=lambda a: a.urgency)
-    ids, owners = parsed.column("complaint_id"), parsed.column("owner")
-    actions = [
-        Action(
-            clean_text(ids[a.index]),
-            parsed.sheet,
-            a.row,
-            id_column or 1,
-            regions[a.index],
-            categories[a.index],
-            clean_text(owners[a.index]),
-            a,
-        )
-        for a in open_flagged[:ACTIONS_LISTED]
-    ]
+    actions = _actions(parsed, open_flagged[:ACTIONS_LISTED], regions, categories, id_column)
     members = {a.index for a in counted}
     dated = [r for r in received if isinstance(r, datetime)]
     return Summary(
@@ -179,6 +167,26 @@ def summarise(
         actions=actions,
         actions_total=len(open_flagged),
     )
+
+
+def _actions(
+    parsed: Parsed, listed: list[Assessment], regions: list[str], categories: list[str], id_column: int | None
+) -> list[Action]:
+    """The action list's rows: each complaint in `listed` with its link target, region, category and owner."""
+    ids, owners = parsed.column("complaint_id"), parsed.column("owner")
+    return [
+        Action(
+            clean_text(ids[a.index]),
+            parsed.sheet,
+            a.row,
+            id_column or 1,
+            regions[a.index],
+            categories[a.index],
+            clean_text(owners[a.index]),
+            a,
+        )
+        for a in listed
+    ]
 
 
 def _rows_of(regions: list[str], region: str | None) -> list[bool] | None:

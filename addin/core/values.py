@@ -75,7 +75,7 @@ def fold(value: object) -> str:
     names) are matched by `addin.core.schema.normalize`, which also drops spaces and punctuation.
     """
     text = value if isinstance(value, str) and value.isascii() else clean_text(value)
-    return text.strip().casefold()  # type: ignore[union-attr]
+    return text.strip().casefold()
 
 
 def spellings(*columns: Sequence[object]) -> dict[str, str]:

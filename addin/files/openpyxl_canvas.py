@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NotRequired, TypedDict, cast
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -20,10 +21,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.colors import Color
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.core.problems import cell_ref, column_letter
 from addin.pages.page import BELOW_TARGET_FONT, MARK_AUTHOR, SCALE_COLOURS, Link, Page, is_formula_like, scale_stops
 from addin.sheets.canvas import NO_FILL, Cell, ChartSpec, Rect, Style, cells, fill_spec
+
+if TYPE_CHECKING:
+    from openpyxl.cell import _CellSetValue
 
 NOTE_SIZE = (320, 120)  # points: room for a few problem lines
 
@@ -43,9 +48,15 @@ def _color_spec(color: Color | None) -> dict[str, object] | None:
     return {"type": color.type, "value": color.value, "tint": color.tint}
 
 
-def _color(spec: dict[str, object] | None) -> Color | None:
-    if not spec:
-        return None
+class _ColorSpec(TypedDict):
+    """A colour as `_color_spec` (or `addin.sheets.canvas.rgb_spec`) wrote it into a fill spec."""
+
+    type: str  # rgb, theme or indexed
+    value: str | int
+    tint: NotRequired[float]
+
+
+def _color(spec: _ColorSpec) -> Color:
     kind, value, tint = spec["type"], spec["value"], spec.get("tint", 0)
     if kind == "theme":
         return Color(theme=value, tint=tint)
@@ -58,6 +69,7 @@ def _fill(spec: str) -> PatternFill:
     data = json.loads(spec)
     if not data.get("pattern"):
         return PatternFill(fill_type=None)
+    # Both colours are there: a spec with a pattern is written from a `PatternFill`, whose colours are never None.
     return PatternFill(fill_type=data["pattern"], fgColor=_color(data["fg"]), bgColor=_color(data["bg"]))
 
 
@@ -114,7 +126,8 @@ class OpenpyxlCanvas:
                     target = ws.cell(r, c, value.text)
                     target.hyperlink = Hyperlink(ref=target.coordinate, location=value.location)
                     continue
-                target = ws.cell(r, c, value)
+                # Page plans write values openpyxl takes (text, numbers, dates, booleans, None); it raises on others.
+                target = ws.cell(r, c, cast("_CellSetValue", value))
                 if is_formula_like(value):
                     target.data_type = "s"  # user text such as "=1+1" stays text, never a formula
 
@@ -210,7 +223,7 @@ class OpenpyxlCanvas:
         ws.conditional_formatting.add(cells, CellIsRule(operator="lessThan", formula=[str(target)], font=below))
 
     def chart(self, title: str, spec: ChartSpec) -> None:
-        ws = self.wb[title]
+        ws: Worksheet = self.wb[title]  # charts go on our own sheets: worksheets, never chart sheets
 
         def ref(rect: Rect) -> Reference:
             return Reference(ws, min_col=rect[1], min_row=rect[0], max_col=rect[3], max_row=rect[2])
@@ -241,10 +254,12 @@ class OpenpyxlCanvas:
             top, left, bottom, right = filter
             ws.auto_filter.ref = f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"
         if freeze:
-            ws.freeze_panes = ws.cell(freeze, 1)
+            ws.freeze_panes = ws.cell(freeze, 1).coordinate
         ws.page_setup.orientation = "landscape"
         if page.fit_width:
-            ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: one page wide, as many long as needed
+            setup = ws.sheet_properties.pageSetUpPr
+            assert setup is not None  # openpyxl's WorksheetProperties always makes one; its stubs allow None
+            setup.fitToPage = True  # printed: one page wide, as many long as needed
             ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         if page.print_rows:
             ws.print_title_rows = f"{page.print_rows[0]}:{page.print_rows[1]}"

@@ -12,6 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
@@ -120,7 +121,8 @@ def error_cells(xml: bytes) -> dict[tuple[int, int], CellError]:
 
 
 def _grid(workbook: CalamineWorkbook, name: str) -> list[list[object]]:
-    return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    # Widened, not converted: `load` then puts `CellError`s into the rows, which calamine's cell type leaves out.
+    return cast(list[list[object]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
 
 
 def load(path: Path) -> Loaded:
