@@ -133,6 +133,8 @@ def score_survey(
     present = [d for d in settings.dimensions if d.key in parsed.values]
     if not present:
         raise ScoreError("the survey has none of the rating columns " + ", ".join(d.en for d in settings.dimensions))
+    if not parsed.rows:  # a fresh template: headers, no answers yet
+        raise ScoreError(f"the survey sheet '{parsed.sheet}' has no responses yet")
     ratings = {d.key: _ratings(parsed, d.key) for d in present}
     finest = _Finest.of(parsed, ("region", *dict.fromkeys(("quarter", *by))), ratings)
     scores.excluded = finest.excluded
