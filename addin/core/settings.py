@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from types import MappingProxyType
@@ -225,7 +225,7 @@ def _with_label_aliases(labels: tuple[Label, ...], values: Mapping[str, object],
     return tuple(replace(lab, aliases=lab.aliases + extra(lab)) if extra(lab) else lab for lab in labels)
 
 
-def sheet_entries(sheet: str, rows: list[list[object]]) -> Iterable[Entry]:
+def sheet_entries(sheet: str, rows: Sequence[Sequence[object]]) -> Iterable[Entry]:
     """Key/value rows of a Settings sheet: the first cell that looks like a dotted key, then its value."""
     for r, row in enumerate(rows, start=1):
         for c, cell in enumerate(row):

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import cast
 
 from addin.core.problems import Level, Problem, Report
 from addin.core.schema import SETTINGS_SHEET_NAMES, Field, normalize
@@ -118,7 +117,7 @@ def check_workbook(
     own = settings_sheet(sheets)
     skip = owned | ({own} if own else set())
     # `sheet_entries` only reads the rows; its `list[list[object]]` is narrower than the `Grid` it is given.
-    layers = [sheet_entries(own, cast(list[list[object]], sheets[own]))] if own else []
+    layers = [sheet_entries(own, sheets[own])] if own else []
     settings, setting_problems = build_settings(*layers, extra)
     log, survey, first = _locate_tables(sheets, settings, skip, need_log)
     chosen = lang or (settings.lang if settings.lang != "auto" else first.lang)
