@@ -4,12 +4,12 @@
 
 Writes the sample workbook with --rows complaints and 2,000 survey rows (not timed), reads it
 once, and times in one process, interleaved, medians over --repeat runs:
-* analyse: validation, scores and flags (`pipeline.analyse`, the work both commands share);
+* analyse: validation, scores and flags (`addin.core.job.analyse`, the work both commands share);
 * summary: the whole-company summary and every region's slice (`summary.summarise`);
 * workbook: the standalone `<stem>.summary.xlsx` in memory (Summary, Scores, Flags), as
   `complaints run` writes it;
 * mail: every message of `complaints email --by-region --dry-run` composed, bodies and
-  attached workbooks included (`dispatch.plan`), no network.
+  attached workbooks included (`addin.mail.plan.plan`), no network.
 The attachments repeat the Flags rows (the whole company's, then each region's), so the mail
 costs about two summary workbooks; the target is mail <= 2.5 x workbook, i.e. nothing beyond
 the cells themselves. It also prints the size of each message (servers often refuse more

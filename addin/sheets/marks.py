@@ -10,7 +10,7 @@ deleted, even when its name clashes (ours then gets `Name (2)`).
 
 Two kinds of marks, each a `role` in the ledger (a very hidden owned sheet):
 * `validation`: one invalid cell, filled and given a note (a user's own note is kept);
-* `flags`: one log row coloured by its most urgent flag (`flags_page.ROW_FILLS`), recorded
+* `flags`: one log row coloured by its most urgent flag (`addin.pages.flags.ROW_FILLS`), recorded
   as one ledger line per row with the original fills of the cells that had one.
 A re-run of a job undoes only its own role: a cell is restored when it still carries our
 colour (a cell the user recoloured since is left alone), and our notes are removed.
