@@ -114,3 +114,11 @@ def test_renamed_added_and_five_point_dimensions() -> None:
     ]
     outcome = check_workbook({"Log": log_grid([complaint(1)]), "S": survey}, as_of=AS_OF, extra=entries)
     assert {(p.code, p.cell) for p in outcome.report.problems} == {("invalid-rating", "S!E3")}
+
+
+def test_a_config_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a BOM; the config file is still TOML."""
+    config = tmp_path / "c.toml"
+    config.write_bytes("\ufeffscore.target = 85\n".encode())
+    settings, problems = build_settings(toml_entries(config))
+    assert settings.target == 85 and problems == []
