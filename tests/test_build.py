@@ -14,7 +14,16 @@ import pytest
 from click.testing import CliRunner
 from oletools.olevba import VBA_Parser
 
-from addin.build.workbooks import BUTTONS, MACROS, build, xlwings_modules
+from addin.build.workbooks import (
+    ADDIN_TYPE,
+    BUTTONS,
+    MACRO_TYPE,
+    MACROS,
+    XLWINGS,
+    XLWINGS_CONF_KEYS,
+    build,
+    xlwings_modules,
+)
 from addin.cli import cli
 from addin.excel import buttons as excel
 
@@ -53,13 +62,69 @@ def test_build_is_reproducible_and_matches_the_committed_files(tmp_path: Path) -
     assert (tmp_path / "a" / ADDIN.name).read_bytes() == ADDIN.read_bytes(), "run: python -m addin.build"
 
 
-@pytest.mark.parametrize(("path", "own"), [(TEMPLATE, "Buttons"), (ADDIN, "Ribbon")])
-def test_olevba_reads_back_every_module(path: Path, own: str) -> None:
+@pytest.mark.parametrize(("path", "own", "addin"), [(TEMPLATE, "Buttons", False), (ADDIN, "Ribbon", True)])
+def test_olevba_reads_back_every_module(path: Path, own: str, addin: bool) -> None:
     modules = _modules(path)
     assert modules[own] == _code((MACROS / f"{own}.bas").read_text(encoding="utf-8"))
-    for module in xlwings_modules():
+    for module in xlwings_modules(addin=addin):
         assert modules[module.name] == _code(module.code), module.name
     assert "ThisWorkbook" in modules and "Sheet1" in modules
+
+
+def _xlwings_bas(name: str) -> str:
+    return _code((XLWINGS / name).read_text(encoding="utf-8"))
+
+
+def test_the_template_embeds_the_standalone_module_and_the_addin_the_custom_addin_module() -> None:
+    """The add-in's RunPython must name ActiveWorkbook (Book.caller() is the user's workbook; macOS does
+    not list a loaded add-in in app.books); only PROJECT_NAME differs from xlwings' file, so that the
+    config sheet and the user's config file are xlwings.conf as in the template."""
+    template, addin = _modules(TEMPLATE)["xlwings"], _modules(ADDIN)["xlwings"]
+    assert template == _xlwings_bas("xlwings.bas")
+    custom = _xlwings_bas("xlwings_custom_addin.bas").split("\n")
+    changed = [i for i, (a, b) in enumerate(zip(custom, addin.split("\n"), strict=True)) if a != b]
+    assert [custom[i] for i in changed] == ['Public Const PROJECT_NAME As String = "myaddin"']
+    assert [addin.split("\n")[i] for i in changed] == ['Public Const PROJECT_NAME As String = "xlwings"']
+    assert 'ParameterString = ParameterString + "|" + ActiveWorkbook.Name' in addin  # macOS
+    assert '" --wb=" & """" & ActiveWorkbook.Name' in addin  # Windows
+    assert "ThisWorkbook.Name" in template and "ActiveWorkbook.Name" not in template
+    assert 'PROJECT_NAME As String = "xlwings"' in template
+
+
+def _config_sheet(path: Path, tmp_path: Path) -> list[tuple[object, ...]]:
+    """The sheet's rows, through openpyxl, which reads an add-in once it is labelled a workbook."""
+    copy = tmp_path / f"{path.stem}.xlsm"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, data.replace(ADDIN_TYPE.encode(), MACRO_TYPE.encode()))
+    return list(openpyxl.load_workbook(copy)["xlwings.conf"].iter_rows(values_only=True))
+
+
+def _get_config_from_sheet(rows: list[tuple[object, ...]]) -> dict[str, object]:
+    """xlwings' GetConfigFromSheet: keys (upper-cased) from A1 to A1.End(xlDown), or A1 alone if A2 is empty."""
+    cells = [(row + (None, None))[:2] for row in rows] + [(None, None)] * 2
+    filled = [key not in (None, "") for key, _ in cells]
+    last = 0
+    if filled[1]:  # Ctrl+Down from A1: to the end of its run, or from an empty A1 to the next filled cell
+        last = 1
+        while filled[0] and last + 1 < len(cells) and filled[last + 1]:
+            last += 1
+    return {str(key or "").upper(): value for key, value in cells[: last + 1]}
+
+
+@pytest.mark.parametrize("path", [TEMPLATE, ADDIN], ids=["template", "add-in"])
+def test_the_config_sheet_hides_nothing_from_the_users_config_file(path: Path, tmp_path: Path) -> None:
+    """A key on the sheet ends GetConfig's lookup even when empty, so the block xlwings reads holds no
+    key without a value (none at all by default); the keys are documented in columns xlwings ignores."""
+    rows = _config_sheet(path, tmp_path)
+    settings = _get_config_from_sheet(rows)
+    assert all(value not in (None, "") for key, value in settings.items() if key), settings
+    assert set(settings) == {""}  # no setting by default: xlwings' defaults, then the user's file
+    documented = [row[3] for row in rows if len(row) > 3 and row[3]]
+    assert {key for key, _, _ in XLWINGS_CONF_KEYS} <= set(documented)
+    assert {"Interpreter_Win", "Interpreter_Mac"} <= set(documented)
+    assert any("hides the same key" in str(line) for line in documented)
 
 
 def test_every_button_runs_an_existing_macro() -> None:
@@ -92,14 +157,16 @@ def test_ribbon_is_well_formed_and_every_action_exists() -> None:
     for button in buttons:
         action = button.get("onAction")
         assert re.search(rf"^Public Sub {action}\(control As IRibbonControl\)", code, flags=re.MULTILINE), action
-    assert "ActiveWorkbook" in code and code.count('(active=True)"') == len(buttons)
+    assert "ActiveWorkbook" in code and "active=True" not in code  # Book.caller() is the active workbook
+    for action in (b.get("onAction") for b in buttons):
+        body = code.split(f"Public Sub {action}(")[1].split("End Sub")[0]
+        call = re.search(r'RunPython "import addin\.excel; addin\.excel\.(\w+)\(\)"', body)
+        assert call is not None and callable(getattr(excel, call.group(1))), action
 
 
 def test_template_opens_with_openpyxl_and_the_cli_processes_it(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
     assert {"Complaints", "Survey", "Settings", "Recipients", "Instructions", "xlwings.conf"} <= set(wb.sheetnames)
-    conf = {row[0]: row[1] for row in wb["xlwings.conf"].iter_rows(values_only=True)}
-    assert "Interpreter_Win" in conf and "Interpreter_Mac" in conf
     result = CliRunner().invoke(cli, ["run", str(TEMPLATE), "--out", str(tmp_path), "--as-of", "2026-11-21T09:00"])
     assert result.exit_code == 1, result.output  # the example rows carry planted problems
     assert "errors" in result.output and "overdue" in result.output

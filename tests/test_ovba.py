@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import random
 import struct
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import olefile
@@ -171,7 +173,7 @@ def test_olefile_reads_the_compound_file_without_complaint(project: Path) -> Non
     with olefile.OleFileIO(str(project), raise_defects=olefile.DEFECT_UNSURE) as ole:
         assert ole.parsing_issues == []
         streams = ole.listdir()
-        assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000000")
+        assert ole.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")
     assert sorted(streams) == sorted(
         [["PROJECT"], ["PROJECTwm"], ["VBA", "_VBA_PROJECT"], ["VBA", "dir"]] + [["VBA", m.name] for m in MODULES]
     )
@@ -193,7 +195,7 @@ def test_the_dir_stream_passes_olevbas_strict_checks(project: Path) -> None:
         parsed.parse_project_stream()
         list(parsed.parse_modules())
         assert parsed.dir_stream.read() == b"\x10\x00" + bytes(4)  # the dir terminator, and nothing after it
-    assert (parsed.syskind, parsed.codepage, parsed.projectname) == (1, 1252, "VBAProject")
+    assert (parsed.syskind, parsed.codepage, parsed.projectname) == (3, 1252, "VBAProject")
     assert [(m.name, m.streamname, m.type, m.textoffset) for m in parsed.modules] == [
         ("ThisWorkbook", "ThisWorkbook", 0x22, 0),
         ("Sheet1", "Sheet1", 0x22, 0),
@@ -379,3 +381,201 @@ def test_bad_modules_are_refused(name: str, code: str, kind: str, message: str) 
 def test_a_bad_project_name_is_refused() -> None:
     with pytest.raises(ValueError, match="project name 'My Project'"):
         vba_project(MODULES, project_name="My Project")
+
+
+# -- Against a file Excel accepts: xlwings' quickstart_standalone.xlsm -----------------------------------------
+
+REFERENCE = XLWINGS / "quickstart_standalone.xlsm"  # source-only (7-byte _VBA_PROJECT), shipped with xlwings
+ROOT = Path(__file__).resolve().parents[1]
+COMMITTED = [ROOT / "workbooks" / "complaints_template.xlsm", ROOT / "workbooks" / "ComplaintDesk.xlam"]
+_MODULE_START, _MODULE_END, _PROJECT_MODULES = 0x0019, 0x002B, 0x000F
+_REFERENCE_IDS = {0x0016, 0x003E, 0x000D, 0x000E, 0x002F, 0x0030, 0x0033}  # 2.3.4.2.2: the REFERENCE records
+
+
+def _vba_bin(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as package:
+        return package.read("xl/vbaProject.bin")
+
+
+def _dir_records(ole: olefile.OleFileIO) -> list[tuple[int, bytes]]:
+    """The dir stream as (id, data) records; PROJECTVERSION says Reserved 4 but carries 6 bytes."""
+    data, records, pos = decompress(ole.openstream("VBA/dir").read()), [], 0
+    while pos < len(data):
+        rid, size = struct.unpack_from("<HI", data, pos)
+        size = 6 if rid == 0x0009 else size
+        records.append((rid, data[pos + 6 : pos + 6 + size]))
+        pos += 6 + size
+    return records
+
+
+@dataclass
+class _Dir:
+    information: list[tuple[int, bytes]]
+    references: list[list[tuple[int, bytes]]]  # one list per reference, starting at its REFERENCENAME
+    modules_header: list[tuple[int, bytes]]  # PROJECTMODULES, PROJECTCOOKIE
+    modules: dict[str, list[tuple[int, bytes]]]  # MODULENAME .. the terminator, by name
+    tail: list[tuple[int, bytes]]
+
+
+def _dir(ole: olefile.OleFileIO) -> _Dir:
+    records = _dir_records(ole)
+    first_ref = next(i for i, (rid, _) in enumerate(records) if rid in _REFERENCE_IDS)
+    first_module = next(i for i, (rid, _) in enumerate(records) if rid == _PROJECT_MODULES)
+    references: list[list[tuple[int, bytes]]] = []
+    for record in records[first_ref:first_module]:
+        # a REFERENCENAME starts a reference, except the one inside a REFERENCECONTROL (after 0x002F)
+        if record[0] == 0x0016 and not (references and references[-1][-1][0] == 0x002F):
+            references.append([])
+        references[-1].append(record)
+    modules: dict[str, list[tuple[int, bytes]]] = {}
+    pos = first_module + 2
+    while records[pos][0] == _MODULE_START:
+        end = next(i for i in range(pos, len(records)) if records[i][0] == _MODULE_END)
+        modules[records[pos][1].decode("cp1252")] = records[pos : end + 1]
+        pos = end + 1
+    return _Dir(records[:first_ref], references, records[first_module:pos][:2], modules, records[pos:])
+
+
+def _project_lines(ole: olefile.OleFileIO) -> list[str]:
+    return ole.openstream("PROJECT").read().decode("cp1252").split("\r\n")
+
+
+@pytest.fixture(scope="module")
+def reference() -> olefile.OleFileIO:
+    return olefile.OleFileIO(_vba_bin(REFERENCE))
+
+
+@pytest.fixture(scope="module", params=COMMITTED, ids=[p.name for p in COMMITTED])
+def ours(request: pytest.FixtureRequest) -> olefile.OleFileIO:
+    return olefile.OleFileIO(_vba_bin(request.param))
+
+
+def test_the_reference_is_source_only_as_ours_is(reference: olefile.OleFileIO) -> None:
+    """Version 0xFFFF and no cache: the Excel-accepted file compiles from source on open, as ours does."""
+    assert reference.openstream("VBA/_VBA_PROJECT").read() == bytes.fromhex("CC61FFFF000100")
+
+
+def test_vba_project_stream_matches_the_reference(ours: olefile.OleFileIO, reference: olefile.OleFileIO) -> None:
+    """Reserved1, Version, Reserved2 and Reserved3 (0x0001) byte for byte, and no performance cache."""
+    assert ours.openstream("VBA/_VBA_PROJECT").read() == reference.openstream("VBA/_VBA_PROJECT").read()
+
+
+def test_dir_information_records_match_the_reference(ours: olefile.OleFileIO, reference: olefile.OleFileIO) -> None:
+    """SysKind (3), Lcid, LcidInvoke, CodePage, name, doc strings, help, lib flags, version, constants."""
+    assert _dir(ours).information == _dir(reference).information
+
+
+def test_dir_references_match_the_reference_but_for_the_libraries(
+    ours: olefile.OleFileIO, reference: olefile.OleFileIO
+) -> None:
+    """The Office library (which IRibbonControl needs) byte for byte. Differences that must exist: we
+    refer to stdole (OLE Automation, which Excel gives every new project), registered; the reference has
+    MSForms instead, as a REFERENCECONTROL (a UserForm library our modules never use)."""
+    ours_refs = {refs[0][1].decode("cp1252"): refs for refs in _dir(ours).references}
+    theirs = {refs[0][1].decode("cp1252"): refs for refs in _dir(reference).references}
+    assert list(ours_refs) == ["stdole", "Office"] and list(theirs) == ["MSForms", "Office"]
+    assert ours_refs["Office"] == theirs["Office"]
+    assert [rid for rid, _ in ours_refs["stdole"]] == [rid for rid, _ in theirs["Office"]]  # same record kinds
+    assert [rid for rid, _ in theirs["MSForms"]] == [0x0016, 0x003E, 0x0033, 0x002F, 0x0016, 0x003E, 0x0030]
+
+
+def test_dir_module_records_match_the_reference_but_for_names_cookies_and_offsets(
+    ours: olefile.OleFileIO, reference: olefile.OleFileIO
+) -> None:
+    """Each kind of module against the reference's module of that kind, record by record. Differences
+    that must exist: the module count; the cookies (ours 0xFFFF, which MS-OVBA 2.3.4.2.3.1 and
+    2.3.4.2.3.2.11 require on write, Excel's random); names; the text offset of every module but
+    `xlwings` (the reference keeps a compiled cache before their source, 819 bytes in a document module;
+    we keep none, as its own `xlwings` module has none); Dictionary's doc string (the reference holds
+    its VB_Description, ours is empty; only the Object Browser shows it)."""
+    mine, theirs = _dir(ours), _dir(reference)
+    assert [rid for rid, _ in mine.modules_header] == [rid for rid, _ in theirs.modules_header] == [0x000F, 0x0013]
+    assert mine.modules_header[0][1] == struct.pack("<H", len(mine.modules))
+    assert (mine.modules_header[1][1], theirs.modules_header[1][1]) == (b"\xff\xff", b"\x85\x81")
+    assert mine.tail == theirs.tail == [(0x0010, b"")]
+    pairs = {"ThisWorkbook": "ThisWorkbook", "Sheet1": "Sheet1", "xlwings": "xlwings", "Dictionary": "Dictionary"}
+    pairs |= {name: "Sheet1" for name in mine.modules if name.startswith("Sheet")}
+    pairs |= {name: "Module1" for name in mine.modules if name in ("Buttons", "Ribbon")}
+    assert set(pairs) == set(mine.modules)
+    allowed = {0x0019, 0x0047, 0x001A, 0x0032, 0x002C}  # names, stream names, cookie
+    for name, other in pairs.items():
+        a, b = mine.modules[name], theirs.modules[other]
+        assert [rid for rid, _ in a] == [rid for rid, _ in b], name
+        differ = {rid for (rid, x), (_, y) in zip(a, b, strict=True) if x != y}
+        expected = allowed - ({0x0019, 0x0047, 0x001A, 0x0032} if name == other else set())
+        if other != "xlwings":
+            expected |= {0x0031}  # the reference's compiled cache before the source
+        if name == "Dictionary":
+            expected |= {0x001C, 0x0048}  # its doc string
+        assert differ <= expected, (name, sorted(map(hex, differ - expected)))
+        assert dict(a)[0x0031] == bytes(4), name  # our source starts the stream: no p-code
+        assert dict(a)[0x002C] == b"\xff\xff", name
+
+
+def test_document_module_source_matches_the_reference(ours: olefile.OleFileIO, reference: olefile.OleFileIO) -> None:
+    """ThisWorkbook's and Sheet1's stored source is the reference's, byte for byte, after its cache."""
+    for name in ("ThisWorkbook", "Sheet1"):
+        theirs = reference.openstream(f"VBA/{name}").read()
+        offset = struct.unpack("<I", dict(_dir(reference).modules[name])[0x0031])[0]
+        assert decompress(ours.openstream(f"VBA/{name}").read()) == decompress(theirs[offset:]), name
+
+
+def test_project_stream_matches_the_reference_key_by_key(ours: olefile.OleFileIO, reference: olefile.OleFileIO) -> None:
+    """Same keys and sections; equal Name, HelpContextID, VersionCompatible32 and host line; CMG, DPB
+    and GC decrypt to the same values. Differences that must exist: ID (ours fixed), the encrypted bytes
+    (seeded), the module lines (theirs in creation order, ours documents first), the [Workspace] window
+    positions (ours all closed), and theirs ends with one more empty line than ours (Excel's own save of
+    xlwings' quickstart.xlsm ends as ours)."""
+    mine, theirs = _project_lines(ours), _project_lines(reference)
+
+    def properties(lines: list[str]) -> list[tuple[str, str]]:
+        return [tuple(line.split("=", 1)) for line in lines[: lines.index("")]]  # type: ignore[misc]
+
+    def keys(lines: list[str]) -> list[str]:
+        kinds = {"Document", "Module", "Class"}
+        return [key for key, _ in properties(lines) if key not in kinds]
+
+    assert keys(mine) == keys(theirs) == [
+        "ID", "Name", "HelpContextID", "VersionCompatible32", "CMG", "DPB", "GC"
+    ]  # fmt: skip
+    mine_props, their_props = dict(properties(mine)), dict(properties(theirs))
+    for key in ("Name", "HelpContextID", "VersionCompatible32"):
+        assert mine_props[key] == their_props[key], key
+    for key in ("CMG", "DPB", "GC"):
+        mine_key, mine_data = _decrypt(mine_props[key].strip('"'))
+        their_key, their_data = _decrypt(their_props[key].strip('"'))
+        assert mine_data == their_data, key
+        assert (mine_key, their_key) == tuple(
+            sum(p["ID"].strip('"').encode()) & 0xFF for p in (mine_props, their_props)
+        )
+    module_lines = [f"{k}={v}" for k, v in properties(mine) if k in ("Document", "Module", "Class")]
+    their_module_lines = [f"{k}={v}" for k, v in properties(theirs) if k in ("Document", "Module", "Class")]
+    assert {line.split("=")[0] for line in module_lines} == {line.split("=")[0] for line in their_module_lines}
+    assert "Document=ThisWorkbook/&H00000000" in module_lines and "Class=Dictionary" in module_lines
+    section = mine.index("[Host Extender Info]")
+    assert mine[section : section + 4] == theirs[theirs.index("[Host Extender Info]") :][:4]
+    workspace_mine = mine[mine.index("[Workspace]") + 1 :]
+    workspace_theirs = theirs[theirs.index("[Workspace]") + 1 :]
+    assert workspace_mine[-1:] == [""] and workspace_theirs[-2:] == ["", ""]
+    assert len([line for line in workspace_mine if line]) == len(module_lines)
+    assert len([line for line in workspace_theirs if line]) == len(their_module_lines)
+
+
+def test_project_name_map_has_the_reference_layout(ours: olefile.OleFileIO, reference: olefile.OleFileIO) -> None:
+    """PROJECTwm: each module's name in the code page, NUL, in UTF-16, NUL NUL; then NUL NUL."""
+
+    def names(data: bytes) -> list[str]:
+        out, pos = [], 0
+        while data[pos : pos + 2] != b"\0\0":
+            end = data.index(b"\0", pos)
+            name = data[pos:end].decode("cp1252")
+            wide = name.encode("utf-16-le") + b"\0\0"
+            assert data[end + 1 : end + 1 + len(wide)] == wide
+            out.append(name)
+            pos = end + 1 + len(wide)
+        assert pos + 2 == len(data)
+        return out
+
+    mine = names(ours.openstream("PROJECTwm").read())
+    theirs = names(reference.openstream("PROJECTwm").read())
+    assert mine == list(_dir(ours).modules) and theirs == list(_dir(reference).modules)

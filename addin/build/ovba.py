@@ -3,6 +3,11 @@
 The project carries module source and no compiled p-code: `_VBA_PROJECT` has Version 0xFFFF, which tells
 Office to compile from source on first open. Output is byte-identical for identical input: everything
 Office would randomise (project GUID, encryption seed, cookies, timestamps) is a fixed constant below.
+The records follow `quickstart_standalone.xlsm`, a source-only project that ships with xlwings and that
+Excel opens; tests/test_ovba.py compares them field by field and lists the differences that remain. That
+file keeps a compiled performance cache before the source of every module but `xlwings` (ThisWorkbook,
+Sheet1 …); we store none, as in its `xlwings` module: MS-OVBA 2.3.4.3 says the cache MUST be ignored on
+read, and it embeds cookies that would have to agree with ours.
 The streams are packed into a compound file [MS-CFB] by `addin.build.cfb`.
 """
 
@@ -20,12 +25,12 @@ KINDS = ("standard", "class", "document")
 CODE_PAGE = 1252  # declared in the dir stream; module text, names and PROJECT are encoded with it
 _ENCODING = "cp1252"
 _LCID = 0x0409  # en-US, for both PROJECTLCID and PROJECTLCIDINVOKE, as Office writes
-_SYS_KIND = 1  # Win32, as most writers do; without p-code any Office bitness recompiles anyway
+_SYS_KIND = 3  # 64-bit Windows, as in xlwings' quickstart_standalone.xlsm; without p-code any Office recompiles
 # Fixed project GUID: uuid5(NAMESPACE_URL, "urn:complaint-desk:vbaProject"). Office makes a random one.
 _PROJECT_ID = "{837337D7-3E05-50A7-BDE6-4C905D9B022E}"
 # MS-OVBA 2.4.3.2 seed and Ignored filler; Office picks them at random, any value is valid.
 _SEED, _IGNORED = 0xA7, 0xFB
-_VERSION = (0x6901E03F, 0x0002)  # PROJECTVERSION major/minor, as Excel wrote into xlwings' quickstart.xlsm
+_VERSION = (0x68FBFAC5, 0x0004)  # PROJECTVERSION major/minor, as in xlwings' quickstart_standalone.xlsm
 _REFERENCES = (
     ("stdole", r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\Windows\System32\stdole2.tlb#OLE Automation"),
     (
@@ -34,6 +39,9 @@ _REFERENCES = (
         r"\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library",
     ),
 )
+# 2.3.4.1: Reserved1, Version 0xFFFF (no p-code: compile from source), Reserved2, Reserved3 ("undefined";
+# 0x0001 in every source-only file xlwings ships, which Excel opens), and no performance cache.
+_VBA_PROJECT_STREAM = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
 _VBE_HOST = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000"
 # 2.3.1.15-17, unprotected: no protection flags, no password (a single 0x00), visible (0xFF)
 _PROTECTION = (("CMG", bytes(4)), ("DPB", b"\x00"), ("GC", b"\xff"))
@@ -343,7 +351,7 @@ def vba_project(modules: Sequence[Module], *, project_name: str = "VBAProject") 
             raise ValueError(f"module name {module.name!r} is used twice or clashes with a VBA stream")
         taken.add(module.name.lower())
     vba: Tree = {
-        "_VBA_PROJECT": struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000),  # 2.3.4.1, no performance cache
+        "_VBA_PROJECT": _VBA_PROJECT_STREAM,
         "dir": compress(_dir_stream(project_name, modules)),
     }
     vba.update((m.name, compress(_module_text(m))) for m in modules)
