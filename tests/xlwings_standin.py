@@ -2,11 +2,22 @@
 
 The subset is the one listed in `addin.excel.buttons`'s docstring. It behaves like Excel where our code
 depends on it, and counts every call so tests can bound the round trips a live Excel would make:
-* reads return numbers as float, dates as datetime and blanks as None; error cells as their text
-  (`err_to_str=True`);
-* a written string starting with "'" is stored as text without it; one starting with "=" is a
-  formula, and only `HYPERLINK(...)` is understood - any other formula raises, so a test fails if
-  user text ever reaches Excel as a formula;
+* a book says which of xlwings' engines it stands for (`Book(engine=)`, by the module of its
+  `impl`, as `addin.excel.canvas.engine_of` reads it): "windows" (the default) or "mac";
+* reads return numbers as float, dates as datetime and blanks as None; error cells (`XError`) as
+  their text with `err_to_str=True` - on "windows" the errors xlwings does not know (#SPILL!,
+  #CALC!, …) as their COM code, as pywin32 hands them over; on "mac" a multi-cell read with
+  `err_to_str=True` raises TypeError as `_xlmac.py` does, `raw_value` gives "" for blanks and
+  `MISSING` for errors, and `.api.string_value.get()` the cells' texts; a multi-area address
+  raises on "mac" (xlwings would cut it at its first ":" and hit one cell);
+* a string written into a cell whose number format is `@` (text) is stored as it is, "'" and "="
+  included; into any other cell, one starting with "'" is stored as text without it, one starting
+  with "=" is a formula, and only `HYPERLINK(...)` is understood - any other formula raises, so a
+  test fails if user text ever reaches Excel as a formula; and any other string is parsed as
+  Excel parses typed text (`0012` -> 12.0, `03/04/2026` or `2026-10-26 17:30` -> datetime,
+  `TRUE` -> True);
+* `App.fail` names the settings (`status_bar`, `screen_updating`, `alert`) that raise, as on
+  xlwings' remote engine;
 * `.color` of a range whose cells differ raises TypeError, as xlwings does when Excel answers Null;
 * the used range ends at the last cell with a value or a format.
 
@@ -25,7 +36,37 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from addin.core.values import CellError
+
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+ENGINE_MODULES = {"windows": "xlwings._xlwindows", "mac": "xlwings._xlmac"}
+KNOWN_ERRORS = {  # what xlwings' _xlwindows.py turns into text with err_to_str=True; others stay COM codes
+    "#DIV/0!": -2146826281,
+    "#N/A": -2146826246,
+    "#NAME?": -2146826259,
+    "#NULL!": -2146826288,
+    "#NUM!": -2146826252,
+    "#REF!": -2146826265,
+    "#VALUE!": -2146826273,
+}
+NEW_ERRORS = {"#SPILL!": 2045, "#CALC!": 2050, "#FIELD!": 2049, "#BLOCKED!": 2047, "#CONNECT!": 2046}
+
+
+class XError(str):
+    """An error value in a cell (its text, e.g. "#N/A")."""
+
+
+class _Missing:
+    """AppleScript's `missing value`, what a raw read on macOS gives for an error cell."""
+
+    def __repr__(self) -> str:
+        return "k.missing_value"
+
+
+MISSING = _Missing()
 _HYPERLINK = re.compile(r'^=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)$')
 READS, WRITES = "range read", "range write"
 
@@ -58,22 +99,41 @@ def _rgb(colour: object) -> tuple[int, int, int] | None:
 
 
 class App:
-    def __init__(self) -> None:
+    def __init__(self, engine: str = "windows") -> None:
+        self.engine = engine
         self.calls: Counter[str] = Counter()
         self.alerts: list[str] = []
         self.status: list[object] = []
-        self.screen_updating = True
+        self._screen_updating = True
         self.books = _Books()
+        self.fail: set[str] = set()  # settings that raise, e.g. {"status_bar"}
+
+    def _check(self, setting: str) -> None:
+        if setting in self.fail:
+            raise NotImplementedError(f"App.{setting} is not supported on this engine")
+
+    @property
+    def screen_updating(self) -> bool:
+        self._check("screen_updating")
+        return self._screen_updating
+
+    @screen_updating.setter
+    def screen_updating(self, value: bool) -> None:
+        self._check("screen_updating")
+        self._screen_updating = value
 
     @property
     def status_bar(self) -> object:
+        self._check("status_bar")
         return self.status[-1] if self.status else False
 
     @status_bar.setter
     def status_bar(self, value: object) -> None:
+        self._check("status_bar")
         self.status.append(value)
 
     def alert(self, prompt: str, title: str | None = None, **_: object) -> None:
+        self._check("alert")
         self.alerts.append(prompt)
 
 
@@ -82,21 +142,22 @@ class _Books:
 
 
 class Book:
-    def __init__(self, name: str, app: App | None = None) -> None:
+    def __init__(self, name: str, app: App | None = None, engine: str = "windows") -> None:
         self.name = name
         self.fullname = name  # a new, unsaved workbook; `from_file` gives the saved path
-        self.app = app or App()
+        self.app = app or App(engine)
+        self.impl = type("Book", (), {"__module__": ENGINE_MODULES[self.app.engine]})()
         self.app.books.active = self
         self.sheets = Sheets(self)
         self.names = Names(self)
         self.active_sheet: str | None = None
 
     @classmethod
-    def from_file(cls, path: Path) -> Book:
+    def from_file(cls, path: Path, engine: str = "windows") -> Book:
         """A live book holding what Excel would show for the file: values, fills, notes, defined names."""
         wb = openpyxl.load_workbook(path, data_only=True)  # Excel shows formulas' values (errors as "#N/A")
         formulas = openpyxl.load_workbook(path)
-        book = cls(path.name)
+        book = cls(path.name, engine=engine)
         book.fullname = str(path.resolve())
         for ws in wb.worksheets:
             sheet = book.sheets.add(ws.title, after=book.sheets[-1] if len(book.sheets) else None)
@@ -105,7 +166,7 @@ class Book:
                     if cell.value is None and not (cell.has_style and cell.fill.fill_type == "solid"):
                         continue
                     target = sheet.cells.setdefault((cell.row, cell.column), XCell())
-                    target.value = cell.value
+                    target.value = XError(cell.value) if cell.data_type == "e" else cell.value
                     typed = formulas[ws.title].cell(cell.row, cell.column)
                     if typed.data_type == "f":
                         target.formula = str(typed.value)
@@ -200,6 +261,8 @@ class Sheet:
 
     def range(self, first: object, last: object = None) -> Range:
         if isinstance(first, str):
+            if "," in first and self.book.app.engine == "mac":
+                raise AssertionError(f"xlwings on macOS cuts {first!r} at its first ':': one area per call")
             areas = []
             for part in first.split(","):
                 corners = [_parse_cell(p) for p in part.split(":")]
@@ -236,7 +299,29 @@ class Range:
         return [cells.get(key) for key in self._keys()]
 
     def options(self, ndim: int | None = None, err_to_str: bool = False) -> Range:
+        top, left, bottom, right = self.areas[0]
+        if err_to_str and self.sheet.book.app.engine == "mac" and (top, left) != (bottom, right):
+            raise TypeError("'NoneType' object is not iterable")  # _xlmac.py's ensure_2d on a 2-D list
         return Range(self.sheet, self.areas, ndim)
+
+    def _grid(self, convert: object) -> list[list[object]]:
+        (top, left, bottom, right), get = self.areas[0], self.sheet.cells.get
+        columns = range(left, right + 1)
+        return [
+            [convert(None if (cell := get((r, c))) is None else cell.value) for c in columns]  # type: ignore[operator]
+            for r in range(top, bottom + 1)
+        ]
+
+    @property
+    def raw_value(self) -> object:
+        """What AppleScript hands over on macOS: "" for a blank, `MISSING` for an error."""
+        assert self.sheet.book.app.engine == "mac", "raw_value is read on macOS only"
+        self._count[READS] += 1
+        return self._grid(lambda v: "" if v is None else MISSING if isinstance(v, XError) else _as_read(v))
+
+    @property
+    def api(self) -> _MacRange:
+        return _MacRange(self)
 
     @property
     def last_cell(self) -> Range:
@@ -262,12 +347,8 @@ class Range:
     @property
     def value(self) -> object:
         self._count[READS] += 1
-        (top, left, bottom, right), get = self.areas[0], self.sheet.cells.get
-        columns = range(left, right + 1)
-        grid = [
-            [None if (cell := get((r, c))) is None else _as_read(cell.value) for c in columns]
-            for r in range(top, bottom + 1)
-        ]
+        top, left, bottom, right = self.areas[0]
+        grid = self._grid(_as_read if self.sheet.book.app.engine == "mac" else _as_read_windows)
         if self.ndim == 2 or (top, left) != (bottom, right):
             return grid
         return grid[0][0]
@@ -284,8 +365,8 @@ class Range:
                 if cell is None:
                     if value is None or value == "":
                         continue  # clearing an empty cell leaves it as it was
-                    if not isinstance(value, str) or value[0] not in "'=":  # nothing to interpret
-                        cells[(r, c)] = XCell(value=value)
+                    if not isinstance(value, str) or value[0] not in "'=":  # typed as Excel types it
+                        cells[(r, c)] = XCell(value=_typed(value))
                         continue
                     cell = cells[(r, c)] = XCell()
                 _store(cell, value)
@@ -356,6 +437,21 @@ class Range:
         return _Note(cell)
 
 
+class _MacRange:
+    """The AppleScript range behind a Range on macOS, as far as the canvas asks it (`string_value`)."""
+
+    def __init__(self, owner: Range) -> None:
+        self.owner = owner
+
+    @property
+    def string_value(self) -> _MacRange:
+        return self
+
+    def get(self) -> list[list[str]]:
+        self.owner._count[READS] += 1
+        return self.owner._grid(lambda v: "" if v is None else str(v))
+
+
 class _Font:
     def __init__(self, owner: Range) -> None:
         object.__setattr__(self, "owner", owner)
@@ -386,9 +482,13 @@ class Charts:
         self.sheet = sheet
         self.items: list[Chart] = []
 
-    def add(self, left: float, top: float, width: float, height: float) -> Chart:
+    def add(
+        self, left: float = 0, top: float = 0, width: float = 355, height: float = 211, anchor: Range | None = None
+    ) -> Chart:
+        if anchor is not None and (left or top):
+            raise ValueError("You must either provide 'anchor' or 'top'/'left', but not both.")
         self.sheet.book.app.calls["chart"] += 1
-        chart = Chart()
+        chart = Chart(anchor=None if anchor is None else (anchor.row, anchor.column))
         self.items.append(chart)
         return chart
 
@@ -398,12 +498,23 @@ class Chart:
     source: Range | None = None
     chart_type: str | None = None
     name: str | None = None
+    title: str | None = None
+    anchor: tuple[int, int] | None = None
 
     def set_source_data(self, source: Range) -> None:
         self.source = source
 
 
+def _as_read_windows(value: object) -> object:
+    """A cell as xlwings on Windows reads it with err_to_str=True: its newer errors stay COM codes."""
+    if isinstance(value, XError) and value in NEW_ERRORS:
+        return NEW_ERRORS[value] - 2146828288
+    return _as_read(value)
+
+
 def _as_read(value: object) -> object:
+    if isinstance(value, XError):
+        return str(value)
     if isinstance(value, str | bool | float) or value is None:
         return value
     if isinstance(value, int):
@@ -413,11 +524,33 @@ def _as_read(value: object) -> object:
     return value
 
 
+def _typed(value: object, number_format: str | None = None) -> object:
+    """A written value as Excel stores it: text it can read as a number, date or truth value becomes one,
+    unless the cell is formatted as text (`@`)."""
+    if not isinstance(value, str) or number_format == "@":
+        return value
+    if _NUMBER.match(value):
+        return float(value)
+    if value.upper() in ("TRUE", "FALSE"):
+        return value.upper() == "TRUE"
+    try:
+        if match := _SLASHED.match(value):
+            return datetime(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        if match := _ISO.match(value):
+            parts = [int(p) if p else 0 for p in match.groups()]
+            return datetime(*parts)
+    except ValueError:
+        return value
+    return value
+
+
 def _store(cell: XCell, value: object) -> None:
     if cell.formula and not _HYPERLINK.match(cell.formula) and value == cell.value:
         return  # the user's formula, read and written back unchanged (as Excel keeps it)
     cell.formula = None
-    if isinstance(value, str) and value.startswith("'"):
+    if isinstance(value, str) and value and cell.number_format == "@":
+        cell.value = value
+    elif isinstance(value, str) and value.startswith("'"):
         cell.value = value[1:]
     elif isinstance(value, str) and value.startswith("="):
         match = _HYPERLINK.match(value)
@@ -427,7 +560,7 @@ def _store(cell: XCell, value: object) -> None:
     elif value == "":
         cell.value = None
     else:
-        cell.value = value
+        cell.value = _typed(value, cell.number_format)
 
 
 def hyperlink_target(cell: XCell) -> str | None:
@@ -440,14 +573,16 @@ def cell_letter(row: int, column: int) -> str:
     return f"{get_column_letter(column)}{row}"
 
 
-def book_from_grids(name: str, sheets: dict[str, list[list[object]]]) -> Book:
-    """A live book holding these values from A1 (no formats): quick to build at 100k rows."""
-    book = Book(name)
+def book_from_grids(name: str, sheets: dict[str, list[list[object]]], engine: str = "windows") -> Book:
+    """A live book holding these values from A1 (no formats; `CellError`s as errors): quick to build at 100k rows."""
+    book = Book(name, engine=engine)
     for title, grid in sheets.items():
         sheet = book.sheets.add(title, after=book.sheets[-1] if len(book.sheets) else None)
         for r, row in enumerate(grid, start=1):
             for c, value in enumerate(row, start=1):
-                if value not in (None, ""):
+                if isinstance(value, CellError):
+                    sheet.cells[(r, c)] = XCell(value=XError(value.text))
+                elif value not in (None, ""):
                     sheet.cells[(r, c)] = XCell(value=value)
     book.app.calls.clear()
     return book

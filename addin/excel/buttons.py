@@ -5,23 +5,25 @@ a function here. The function reads every sheet's used range in one call each, r
 steps as `complaints run` (`addin.core.job.analyse`), and writes through `XlwingsCanvas` the same
 owned sheets, marks and flag columns as `--annotate` (`addin.sheets.write.write_results`). Excel saves the
 workbook, not us: nothing is written to disk, so charts, shapes and macros are never at risk.
+Every outcome is one alert: a failure of the caller lookup, of the status bar or of screen
+updating included (the status bar and screen updating are best effort: xlwings' remote engine
+has no status bar and cannot read screen updating).
 
 xlwings API used here, and nothing else (`tests/xlwings_standin.py` implements exactly this):
-* `Book.caller()`, `book.app`, `book.name`, `book.fullname`,
-  `book.sheets` (iterate, `[name]`, `[-1]`, `.add(name, after=)`),
+* `Book.caller()`, `xlwings.apps.active`, `book.app`, `book.impl` (which engine), `book.name`,
+  `book.fullname`, `book.sheets` (iterate, `[name]`, `[-1]`, `.add(name, after=)`),
   `book.names` (iterate, `[name]`, `.add(name, refers_to)`), `Name.name/.refers_to/.delete()`;
 * `app.books.active`, `app.alert(prompt, title=)`, `app.status_bar`, `app.screen_updating`;
 * `sheet.name`, `.used_range`, `.range(cell)`, `.range(cell, cell)`, `.range(address)`,
-  `.delete()`, `.visible`, `.activate()`, `.charts.add(left, top, width, height)`;
-* `Range.options(ndim=2, err_to_str=True).value` (read), `.value` (write), `.last_cell.row/.column`,
-  `.color`, `.font.bold/.italic/.size/.color`, `.wrap_text`, `.number_format`, `.column_width`,
-  `.row_height`, `.left`, `.top`, `.note` (`.text`, `.delete()`), `.add_note(text)`;
-* `Chart.set_source_data(range)`, `.chart_type`, `.name`.
+  `.delete()`, `.visible`, `.activate()`, `.charts.add(width=, height=, anchor=)`,
+  `.freeze_panes.freeze_at(rows)` (remote engine only);
+* `Range.options(ndim=2, err_to_str=True).value` (read; on macOS `.raw_value` and
+  `.api.string_value`), `.value` (write), `.last_cell.row/.column`, `.color`,
+  `.font.bold/.italic/.size/.color`, `.wrap_text`, `.number_format`, `.column_width`,
+  `.row_height`, `.note` (`.text`, `.delete()`), `.add_note(text)`;
+* `Chart.set_source_data(range)`, `.chart_type`, `.title`.
 
-What a live workbook does not get (xlwings has no portable API for it): frozen panes, autofilter,
-print setup, underlined links and a very hidden ledger (it is hidden). Colour scales become
-fixed colours computed from the same stops; links are `HYPERLINK` formulas, written with the
-block's values in the same call.
+What each engine lacks and how the canvas copes: `addin.excel.canvas`.
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from addin.core.job import ALL_JOBS, Analysis, AnalysisError, Job, Request, analyse, findings
-from addin.core.schema import OWNED_PREFIX
+from addin.core.job import ALL_JOBS, AnalysisError, Job
 from addin.core.scoring import ScoreError
 from addin.core.settings import ConfigError
-from addin.core.text import Message, text
+from addin.core.text import text
 from addin.excel.canvas import XlwingsCanvas
+from addin.excel.job import analyse_book as _analyse
+from addin.excel.job import result_message as _message
 from addin.mail.deliver import EmailJob, Sending, deliver
 from addin.mail.plan import grid_digest
 from addin.mail.recipients import find_recipients
@@ -79,26 +82,27 @@ def email_summary(
     workbook (the temp folder for a new one), so a second press the same day sends only
     what did not go.
     """
-    book = book if book is not None else _caller(active)
     as_of = as_of or datetime.now().replace(second=0, microsecond=0)
-    app, lang = book.app, "en"  # the workbook's language once it is read
+    found = _book(book, active, "email")
+    if isinstance(found, str):
+        return found
+    book, lang = found, "en"  # the workbook's language once it is read
+    app, name = _app(book), _name(book)
     try:
-        app.status_bar = text("alert.reading", lang, title=TITLE, name=book.name)
-        result, sheets = _analyse(XlwingsCanvas(book), book.name, ALL_JOBS, as_of)
+        _show(app, "status_bar", text("alert.reading", lang, title=TITLE, name=name))
+        result, sheets = _analyse(XlwingsCanvas(book), name, ALL_JOBS, as_of)
         lang = result.outcome.lang
         recipients = find_recipients(sheets)
-        app.status_bar = text("alert.sending", lang, title=TITLE)
+        _show(app, "status_bar", text("alert.sending", lang, title=TITLE))
         job = EmailJob(as_of=as_of, by_region=True)
         done = deliver(result, recipients, grid_digest(sheets), _folder(book), job, environ, lang)
         message = _sent_message(done)
     except (AnalysisError, ConfigError, ScoreError, MailError) as exc:
-        message = text("alert.failed", lang, name=book.name, error=exc)
+        message = text("alert.failed", lang, name=name, error=exc)
     except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
-        message = _unexpected(book.name, exc, lang, "email")
-    finally:
-        app.status_bar = False
-    app.alert(message, title=TITLE)
-    return message
+        message = _unexpected(name, exc, lang, "email")
+    _show(app, "status_bar", False)
+    return _alert(app, message)
 
 
 def _folder(book: Any) -> Path:
@@ -126,57 +130,103 @@ def _unexpected(name: str, exc: Exception, lang: str, what: object) -> str:
 def _caller(active: bool) -> Any:
     import xlwings as xw  # only here: the core and the tests never need Excel
 
-    book = xw.Book.caller()
+    try:
+        book = xw.Book.caller()
+    except Exception:
+        if not active:
+            raise
+        return _active_app().books.active  # the ribbon on macOS: a loaded add-in is not among app.books
     return book.app.books.active if active else book  # the ribbon acts on the user's workbook, not the add-in
+
+
+def _name(book: Any) -> str:
+    try:
+        return str(book.name)
+    except Exception:  # noqa: BLE001 - the alert still needs a name
+        return "Excel"
 
 
 def press(jobs: tuple[Job, ...], book: Any = None, *, active: bool = False, as_of: datetime | None = None) -> str:
     """Run `jobs` on the workbook as of `as_of` (now); every outcome ends as one alert, never a traceback."""
-    book = book if book is not None else _caller(active)
     as_of = as_of or datetime.now().replace(second=0, microsecond=0)
-    app, lang = book.app, "en"  # the workbook's language once it is read
+    found = _book(book, active, jobs)
+    if isinstance(found, str):
+        return found
+    book, lang = found, "en"  # the workbook's language once it is read
+    app, name = _app(book), _name(book)
     try:
-        app.screen_updating = False
-        app.status_bar = text("alert.reading", lang, title=TITLE, name=book.name)
+        _show(app, "screen_updating", False)
+        _show(app, "status_bar", text("alert.reading", lang, title=TITLE, name=name))
         canvas = XlwingsCanvas(book)
-        result = _analyse(canvas, book.name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
+        result = _analyse(canvas, name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
         lang = result.outcome.lang
-        app.status_bar = text("alert.writing", lang, title=TITLE)
+        _show(app, "status_bar", text("alert.writing", lang, title=TITLE))
         written = write_results(canvas, result)
         message = _message(result, written.shown, [*result.notes, *written.notes])
     except (AnalysisError, ConfigError, ScoreError) as exc:
-        message = text("alert.failed", lang, name=book.name, error=exc)
+        message = text("alert.failed", lang, name=name, error=exc)
     except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
-        message = _unexpected(book.name, exc, lang, jobs)
-    finally:
-        app.status_bar = False
-        app.screen_updating = True
-    app.alert(message, title=TITLE)
+        message = _unexpected(name, exc, lang, jobs)
+    _show(app, "status_bar", False)
+    _show(app, "screen_updating", True)
+    return _alert(app, message)
+
+
+def _book(book: Any, active: bool, what: object) -> Any:
+    """The workbook to act on, or the alert's text when it cannot be found (shown on the active Excel)."""
+    if book is not None:
+        return book
+    try:
+        return _caller(active)
+    except Exception as exc:  # noqa: BLE001 - e.g. an add-in that is not among app.books (macOS)
+        message = _unexpected("Excel", exc, "en", what)
+    try:
+        _active_app().alert(message, title=TITLE)
+    except Exception:  # noqa: BLE001 - no Excel to show it on: the log file has it
+        log.exception("no Excel to show the alert on")
     return message
+
+
+def _app(book: Any) -> Any:
+    """The book's Excel, or None when even that cannot be asked (the alert then goes to the active one)."""
+    try:
+        return book.app
+    except Exception:  # noqa: BLE001
+        _log_to_file()
+        log.exception("book.app failed")
+        return None
+
+
+def _show(app: Any, setting: str, value: object) -> None:
+    """Set the status bar or screen updating, as far as this Excel allows: a button never fails for it."""
+    if app is None:
+        return
+    try:
+        setattr(app, setting, value)
+    except Exception:  # noqa: BLE001 - the remote engine has no status bar, nor a screen updating to read
+        log.debug("app.%s could not be set", setting, exc_info=True)
+
+
+def _alert(app: Any, message: str) -> str:
+    """Show the one alert; if this Excel cannot, the active one does, and the log file keeps it in any case."""
+    for target in (lambda: app, _active_app):
+        try:
+            found = target()
+            if found is not None:
+                found.alert(message, title=TITLE)
+                return message
+        except Exception:  # noqa: BLE001
+            _log_to_file()
+            log.exception("alert failed: %s", message)
+    return message
+
+
+def _active_app() -> Any:
+    import xlwings as xw  # only here: the core and the tests never need Excel
+
+    return xw.apps.active
 
 
 def _log_to_file() -> None:
     if not log.handlers:
         log.addHandler(logging.FileHandler(LOG_FILE, encoding="utf-8"))
-
-
-def _analyse(
-    canvas: XlwingsCanvas, name: str, jobs: tuple[Job, ...], as_of: datetime
-) -> tuple[Analysis, dict[str, list[list[object]]]]:
-    """The workbook's sheets (ours left out), read once each, and what the jobs find in them."""
-    owned = frozenset(title for n, title in canvas.names().items() if n.startswith(OWNED_PREFIX))
-    sheets = {title: canvas.read(title) for title in canvas.titles() if title not in owned}
-    return analyse(name, sheets, Request(as_of, jobs), owned=owned), sheets
-
-
-def _message(result: Analysis, shown: str | None, notes: list[Message]) -> str:
-    """The alert in the workbook's language: what was found and where to look ("22 errors — see Validation")."""
-    report, lang = result.outcome.report, result.outcome.lang
-    if result.jobs == (Job.VALIDATE,):
-        count = report.errors + report.warnings
-        head = text("alert.problems", lang, n=count) if report.problems else text("alert.no-problems", lang)
-    else:
-        head = ("; " if lang == "en" else "；").join(findings(result, lang))
-    where = text("alert.see", lang, sheet=shown) if shown else ""
-    tail = "".join("\n" + text("alert.note", lang, note=n.text(lang)) for n in notes)
-    return f"{head}{where}{tail}"

@@ -1,22 +1,46 @@
 """The `addin.sheets.canvas.Canvas` operations on a live workbook through xlwings, each as few calls as it allows.
 
-What a live workbook does not get (see `addin.excel.buttons`): frozen panes, autofilter, print
-setup, underlined links and a very hidden ledger (it is hidden). Colour scales become fixed
-colours computed from the same stops; links are `HYPERLINK` formulas, written with the
-block's values in the same call.
+Three xlwings engines run the buttons, and they differ in what a call can carry (`engine_of`):
+* **Windows** (`xlwings._xlwindows`, COM): a multi-area address ("A5:V9,A12:V12") is one call;
+  error cells come back as COM error codes, the newer ones (#SPILL!, #CALC!, …) even with
+  `err_to_str` (`COM_ERRORS` maps them all).
+* **macOS** (`xlwings._xlmac`, AppleScript): xlwings cuts an address at its first ":", so every
+  area goes in its own call; `err_to_str` fails on any multi-cell read, so sheets are read raw
+  (`Range.raw_value`, errors arrive as `missing value`) and, only where a chunk has errors, the
+  cells' texts (`Range.api.string_value`) say which error it is.
+* **remote** (`xlwings.pro._xlremote`: xlwings Server and Lite, Excel on the web): one area per
+  call; fills, note texts and cell positions cannot be read, so a fill is recorded as
+  `UNKNOWN_FILL` (see `addin.sheets.canvas`), a note is taken as ours, and charts are placed by
+  their anchor cell; column widths are in points; notes need an Office.js client (elsewhere
+  the mark is the fill alone); frozen panes exist only here.
+
+Every block of values is written as Excel should store it: text cells get the number format
+`@` before the values go in, so `0012`, `03/04/2026`, `2026-10-26 17:30` or `=1+1` stay text
+(Excel parses a string written through COM or Office.js as if typed, formulas included); links
+are `HYPERLINK` formulas, written with the block's values in the same call.
+
+What a live workbook does not get: autofilter (xlwings 0.37.8 only applies filter criteria, it
+cannot switch the drop-downs on without filtering), print setup (orientation, fit to width,
+print titles: no API; the print area exists, but the file path sets none either), frozen panes
+on Windows and macOS (0.37.8 implements them on the remote engine only), underlined links and a
+very hidden ledger (it is hidden). Colour scales become fixed colours computed from the same
+stops; a chart whose columns are not side by side shows only its value columns on macOS and
+the remote engine (one source range, no multi-area).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any
 
 from addin.core.problems import column_letter
 from addin.core.values import CellError
-from addin.pages.page import Link, Page, is_formula_like
+from addin.pages.page import Link, Page
 from addin.sheets.canvas import (
     NO_FILL,
+    UNKNOWN_FILL,
     Cell,
     ChartSpec,
     Rect,
@@ -29,18 +53,54 @@ from addin.sheets.canvas import (
     spec_rgb,
 )
 
+WINDOWS, MAC, REMOTE, OTHER = "windows", "mac", "remote", "other"
+_ENGINES = {"xlwings._xlwindows": WINDOWS, "xlwings._xlmac": MAC, "xlwings.pro._xlremote": REMOTE}
+UNIONS = frozenset({WINDOWS})  # engines that take a multi-area address in one call
 MAX_ADDRESS = 255  # Excel refuses a longer multi-area address in Range("…")
-ERRORS = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"})
+MAC_CELLS = 500_000  # cells per raw read on macOS: an Apple Event reply has a size cap (xlwings uses 1.5M for numbers)
+TEXT_FORMAT = "@"
+SET_COLORS = 10_000  # cells per Range.set_colors call (xlwings' limit)
+# XlCVError: COM hands an error cell over as 0x800A0000 + the error's number (xlwings maps only the first seven)
+_XL_ERRORS = {
+    2007: "#DIV/0!",
+    2042: "#N/A",
+    2029: "#NAME?",
+    2000: "#NULL!",
+    2036: "#NUM!",
+    2023: "#REF!",
+    2015: "#VALUE!",
+    2043: "#GETTING_DATA",
+    2045: "#SPILL!",
+    2046: "#CONNECT!",
+    2047: "#BLOCKED!",
+    2048: "#UNKNOWN!",
+    2049: "#FIELD!",
+    2050: "#CALC!",
+}
+COM_ERRORS = {number - 2146828288: text for number, text in _XL_ERRORS.items()}
+ERRORS = frozenset(_XL_ERRORS.values()) | {"#BUSY!", "#PYTHON!", "#DATA!", "#TIMEOUT!"}
+
+
+def engine_of(book: Any) -> str:
+    """WINDOWS, MAC, REMOTE or OTHER: which of xlwings' engines `book` lives on (by its impl's module)."""
+    impl = getattr(book, "impl", None)
+    return _ENGINES.get(type(impl).__module__, OTHER) if impl is not None else OTHER
+
+
+def _one(rect: Rect) -> str:
+    top, left, bottom, right = rect
+    one = f"{column_letter(left)}{top}"
+    if (top, left) != (bottom, right):
+        one += f":{column_letter(right)}{bottom}"
+    return one
 
 
 def _address(rects: Sequence[Rect]) -> list[str]:
     """Multi-area addresses ("A5:V9,A12:V12") of at most MAX_ADDRESS characters each."""
     chunks: list[str] = []
     current = ""
-    for top, left, bottom, right in rects:
-        one = f"{column_letter(left)}{top}"
-        if (top, left) != (bottom, right):
-            one += f":{column_letter(right)}{bottom}"
+    for rect in rects:
+        one = _one(rect)
         if current and len(current) + 1 + len(one) > MAX_ADDRESS:
             chunks.append(current)
             current = ""
@@ -51,22 +111,70 @@ def _address(rects: Sequence[Rect]) -> list[str]:
 
 
 def _excel_value(value: object) -> object:
-    """A value as Excel should receive it: links as HYPERLINK formulas, formula-like text kept as text."""
+    """A value as Excel should receive it: links as HYPERLINK formulas. Text goes as it is: `write` formats
+    every text cell `@` first, so Excel stores it as text, formula-like text included (never evaluated; an
+    apostrophe prefix would be kept as part of the text in a cell formatted as text)."""
     if isinstance(value, Link):
         location, text = value.location.replace('"', '""'), value.text.replace('"', '""')
         return f'=HYPERLINK("#{location}","{text}")'
-    if is_formula_like(value):
-        return "'" + str(value)  # Excel's text prefix: shown without the apostrophe, never evaluated
     if isinstance(value, Fraction):
         return float(value)
     return value
 
 
 def _from_excel(value: object) -> object:
-    """A read cell as the core expects it: error texts become `CellError`."""
+    """A read cell as the core expects it: error texts and COM error codes become `CellError`."""
     if isinstance(value, str) and value in ERRORS:
         return CellError(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value in COM_ERRORS:
+        return CellError(COM_ERRORS[value])
     return value
+
+
+def text_rects(rows: Sequence[Sequence[object]], top: int, left: int) -> list[Rect]:
+    """The rectangles to format as text before `rows` go in at (top, left): per column, each stretch
+    without a number, date or link that holds some text; equal stretches side by side are joined."""
+    width = max((len(r) for r in rows), default=0)
+    vertical: list[Rect] = []
+    for c in range(width):
+        start, texts = None, False
+        for r, row in enumerate(rows):
+            value = row[c] if c < len(row) else None
+            if value is None or value == "" or (isinstance(value, str) and not isinstance(value, Link)):
+                start = r if start is None else start
+                texts = texts or (isinstance(value, str) and value != "")
+                continue
+            if start is not None and texts:
+                vertical.append((top + start, left + c, top + r - 1, left + c))
+            start, texts = None, False
+        if start is not None and texts:
+            vertical.append((top + start, left + c, top + len(rows) - 1, left + c))
+    merged: dict[tuple[int, int, int], Rect] = {}
+    for t, c, b, _ in vertical:
+        before = merged.pop((t, b, c - 1), None)
+        merged[(t, b, c)] = (t, before[1] if before else c, b, c)
+    return sorted(merged.values())
+
+
+def _points(characters: float) -> float:
+    """A column width in characters (of the default font, Calibri 11: 7 px each plus 5 px padding) in points."""
+    return (round(7 * characters) + 5) * 0.75
+
+
+def _square(values: object, height: int, width: int) -> list[list[object]]:
+    """A raw read as rows: AppleScript answers one cell with a value and one row or column with a flat list."""
+    if not isinstance(values, list):
+        return [[values]]
+    if values and not isinstance(values[0], list):
+        return [list(values)] if height == 1 else [[v] for v in values]
+    return [list(row) for row in values]
+
+
+_PLAIN = (str, int, float, bool, date, datetime, time)
+
+
+def _mac_cell(value: object) -> object:
+    return None if value == "" or value is None else value
 
 
 class XlwingsCanvas:
@@ -74,13 +182,16 @@ class XlwingsCanvas:
 
     def __init__(self, book: Any) -> None:
         self.book = book
+        self.engine = engine_of(book)
+        self.unions = self.engine in UNIONS
 
     def _sheet(self, title: str) -> Any:
         return self.book.sheets[title]
 
     def _areas(self, title: str, rects: Sequence[Rect]) -> Iterable[Any]:
         sheet = self._sheet(title)
-        return (sheet.range(address) for address in _address(rects))
+        addresses = _address(rects) if self.unions else [_one(rect) for rect in rects]  # one area per call
+        return (sheet.range(address) for address in addresses)
 
     def titles(self) -> list[str]:
         return [sheet.name for sheet in self.book.sheets]
@@ -118,17 +229,46 @@ class XlwingsCanvas:
         bottom = last.row if bottom is None else bottom
         if bottom < top:
             return []
-        values = sheet.range((top, 1), (bottom, last.column)).options(ndim=2, err_to_str=True).value
+        if self.engine == MAC:
+            values = self._read_mac(sheet, top, bottom, int(last.column))
+        else:
+            values = sheet.range((top, 1), (bottom, last.column)).options(ndim=2, err_to_str=True).value
         return [[_from_excel(v) for v in row] for row in values]
+
+    @staticmethod
+    def _read_mac(sheet: Any, top: int, bottom: int, width: int) -> list[list[object]]:
+        """Raw reads of at most MAC_CELLS cells; an error cell (`missing value`) gets its text from `string_value`."""
+        step = max(1, MAC_CELLS // max(width, 1))
+        rows: list[list[object]] = []
+        for start in range(top, bottom + 1, step):
+            end = min(bottom, start + step - 1)
+            area = sheet.range((start, 1), (end, width))
+            raw = _square(area.raw_value, end - start + 1, width)
+            errors = [
+                (r, c)
+                for r, row in enumerate(raw)
+                for c, v in enumerate(row)
+                if v is not None and not isinstance(v, _PLAIN)
+            ]
+            if errors:
+                texts = _square(area.api.string_value.get(), end - start + 1, width)
+                for r, c in errors:
+                    shown = str(texts[r][c])
+                    raw[r][c] = shown if shown in ERRORS else "#N/A"
+            rows += [[_mac_cell(v) for v in row] for row in raw]
+        return rows
 
     def last_row(self, title: str) -> int:
         return int(self._sheet(title).used_range.last_cell.row)
 
     def write(self, title: str, top: int, left: int, rows: Sequence[Sequence[object]]) -> None:
+        """One block of values in one call; its text cells formatted as text (`@`) first, so Excel keeps them text."""
         if not rows:
             return
         width = max(len(r) for r in rows)
         grid = [[_excel_value(v) for v in row] + [None] * (width - len(row)) for row in rows]
+        for area in self._areas(title, text_rects(rows, top, left)):
+            area.number_format = TEXT_FORMAT
         self._sheet(title).range((top, left)).value = grid
 
     def style(self, title: str, rects: Sequence[Rect], style: Style) -> None:
@@ -149,14 +289,46 @@ class XlwingsCanvas:
                 area.number_format = style.number_format
 
     def paint(self, title: str, rects: Sequence[Rect], rgb: str | None) -> None:
+        colour = None if rgb is None else "#" + rgb
+        if self.engine == REMOTE:
+            self._paint_windows(title, rects, colour)
+            return
         for area in self._areas(title, rects):
-            area.color = None if rgb is None else "#" + rgb
+            area.color = colour
+
+    def _paint_windows(self, title: str, rects: Sequence[Rect], colour: str | None) -> None:
+        """The remote engine (no multi-area): the areas in windows of at most SET_COLORS cells, each one
+        `Range.set_colors` call whose other cells keep their fill (`...`); a lone area is one `color`."""
+        sheet, bounds = self._sheet(title), (0, 0, 0, 0)
+        window: list[Rect] = []
+
+        def flush() -> None:
+            top, left, bottom, right = bounds
+            if len(window) == 1:
+                sheet.range((top, left), (bottom, right)).color = colour
+            elif window:
+                matrix: list[list[object]] = [[...] * (right - left + 1) for _ in range(bottom - top + 1)]
+                for t, lft, b, r in window:
+                    for row in range(t, b + 1):
+                        matrix[row - top][lft - left : r - left + 1] = [colour] * (r - lft + 1)
+                sheet.range((top, left), (bottom, right)).set_colors(matrix)
+
+        for rect in sorted(rects):
+            t, lft, b, r = rect
+            grown = (min(bounds[0], t), min(bounds[1], lft), max(bounds[2], b), max(bounds[3], r)) if window else rect
+            if window and (grown[2] - grown[0] + 1) * (grown[3] - grown[1] + 1) > SET_COLORS:
+                flush()
+                window, grown = [], rect
+            window.append(rect)
+            bounds = grown
+        flush()
 
     def fills(self, title: str, rects: Sequence[Rect]) -> dict[Cell, str]:
         """Read fills by halving: the whole area first (a plain log is one read), a mixed area in halves.
 
         Excel reports one colour, or none, for a range whose cells agree and Null (xlwings:
         TypeError) when they differ, so k filled patches cost about k·log(n) reads, not one per cell.
+        Where fills cannot be read at all (the remote engine), every cell is `UNKNOWN_FILL`.
         """
         wanted = {cell for rect in rects for cell in cells(rect)}
         if not wanted:
@@ -170,6 +342,8 @@ class XlwingsCanvas:
                 continue
             try:
                 colour = sheet.range((top, left), (bottom, right)).color
+            except NotImplementedError:  # this engine cannot read a fill: say so, never guess
+                return dict.fromkeys(wanted, UNKNOWN_FILL)
             except (TypeError, ValueError):  # the cells differ: look at each half
                 if top < bottom:
                     middle = (top + bottom) // 2
@@ -184,33 +358,43 @@ class XlwingsCanvas:
         return found
 
     def restore(self, title: str, specs: dict[Cell, str]) -> None:
-        """Put fills back by colour; a theme colour (recorded by the file path) can only come back as its RGB."""
+        """Put fills back by colour; a theme colour (recorded by the file path) can only come back as its RGB,
+        and a fill that could not be read when it was recorded (`UNKNOWN_FILL`) is left as it is."""
         by_colour: dict[str | None, list[Cell]] = {}
         for cell, spec in specs.items():
-            by_colour.setdefault(spec_rgb(spec or NO_FILL), []).append(cell)
+            if spec != UNKNOWN_FILL:
+                by_colour.setdefault(spec_rgb(spec or NO_FILL), []).append(cell)
         for rgb, coloured in by_colour.items():
             self.paint(title, runs(coloured), rgb)
 
     def notes(self, title: str, cells: Iterable[Cell]) -> dict[Cell, bool]:
+        """Cells with a note -> is it ours? Where a note's text cannot be read (remote engine), it counts as ours:
+        the ledger asks only about cells it put a note on."""
         sheet, found = self._sheet(title), {}
         for cell in cells:
             note = sheet.range(cell).note
             if note is not None:
-                found[cell] = note.text.startswith("[")  # ours always open with "[problem-code]"
+                try:
+                    found[cell] = note.text.startswith("[")  # ours always open with "[problem-code]"
+                except NotImplementedError:
+                    found[cell] = True
         return found
 
     def note(self, title: str, cell: Cell, text: str | None, *, author: str) -> None:
         target = self._sheet(title).range(cell)
-        if text is None:
-            if target.note is not None:
-                target.note.delete()
+        try:
+            if text is None:
+                if target.note is not None:
+                    target.note.delete()
+                return
+            target.add_note(text)
+        except NotImplementedError:  # notes need an Office.js client on the remote engine: the fill marks the cell
             return
-        target.add_note(text)
 
     def widths(self, title: str, widths: dict[int, float]) -> None:
         sheet = self._sheet(title)
         for column, width in widths.items():
-            sheet.range((1, column)).column_width = width
+            sheet.range((1, column)).column_width = _points(width) if self.engine == REMOTE else width
 
     def height(self, title: str, row: int, points: float) -> None:
         self._sheet(title).range((row, 1)).row_height = points
@@ -231,15 +415,30 @@ class XlwingsCanvas:
             self.style(title, runs(below), below_target_style())
 
     def chart(self, title: str, spec: ChartSpec) -> None:
+        """A clustered column chart at its anchor cell (no position read), titled, from its columns."""
         sheet = self._sheet(title)
-        anchor = sheet.range(spec.anchor)
-        chart = sheet.charts.add(anchor.left, anchor.top, 450, 240)
+        chart = sheet.charts.add(width=450, height=240, anchor=sheet.range(spec.anchor))
         header_row = spec.series[0][0]
         categories = (header_row, spec.categories[1], spec.categories[2], spec.categories[3])
-        areas = [categories, *spec.series, *([spec.line] if spec.line else [])]
-        chart.set_source_data(sheet.range(",".join(_address(areas))))
+        values = [*spec.series, *([spec.line] if spec.line else [])]
+        chart.set_source_data(sheet.range(*self._source(sheet, [categories, *values], values)))
         chart.chart_type = "column_clustered"
-        chart.name = spec.title
+        chart.title = spec.title
+
+    def _source(self, sheet: Any, areas: list[Rect], values: list[Rect]) -> tuple[Any, ...]:
+        """The chart's source: all its columns as one multi-area range, or, where the engine takes one area
+        only, the columns' block if they are side by side, else the value columns alone."""
+        if self.unions:
+            return (",".join(_address(areas)),)
+        for chosen in (areas, values):
+            columns = sorted({rect[1] for rect in chosen})
+            if columns == list(range(columns[0], columns[-1] + 1)):
+                break
+        top, bottom = min(r[0] for r in chosen), max(r[2] for r in chosen)
+        return (top, columns[0]), (bottom, columns[-1])
 
     def layout(self, title: str, *, freeze: int | None, filter: Rect | None, page: Page) -> None:
-        """Frozen panes, autofilter and print setup have no portable xlwings API; the file path keeps them."""
+        """Frozen panes where the engine has them (remote); autofilter and print setup have no portable
+        xlwings API (see the module docstring); the file path keeps them."""
+        if freeze and freeze > 1 and self.engine == REMOTE:
+            self._sheet(title).freeze_panes.freeze_at(f"1:{freeze - 1}")

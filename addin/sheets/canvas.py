@@ -2,7 +2,7 @@
 
 Two front ends change a user's workbook: the CLI's `--annotate` / `--in-place` (an openpyxl
 file, `addin.files.openpyxl_canvas.OpenpyxlCanvas`) and the Excel buttons (the live workbook
-through xlwings, `addin.excel.buttons.XlwingsCanvas`). Everything they write - owned sheets, marks,
+through xlwings, `addin.excel.canvas.XlwingsCanvas`). Everything they write - owned sheets, marks,
 the ledger, the flag columns - is decided once, in this module and `addin.sheets.marks`, in terms of
 a `Canvas`. Its operations take whole rectangles and blocks, because every call to a live
 Excel is a round trip: a block of values is one call, a style on many ranges is as few calls
@@ -11,6 +11,7 @@ as the backend allows.
 Cells are `(row, column)`, 1-based; a `Rect` is `(top, left, bottom, right)`, inclusive.
 A fill "spec" is a JSON string describing a cell's own fill so that it can be put back
 (`fill_spec`); both backends read and write the same form, so either can undo the other's marks.
+`UNKNOWN_FILL` is the spec of a fill that could not be read.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ from addin.pages.page import (
 Cell = tuple[int, int]
 Rect = tuple[int, int, int, int]
 NO_FILL = json.dumps({"pattern": None, "fg": None, "bg": None})
+# A fill the canvas could not read (xlwings' remote engine: Excel on the web). Recorded as is in the
+# ledger; a canvas that cannot read fills takes the cell as still ours, and none restores it to a guess
+# (the xlwings canvas leaves the cell; a file, which needs a fill, gets none, as the spec's pattern says).
+UNKNOWN_FILL = json.dumps({"pattern": None, "unknown": True})
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Canvas(Protocol):
     def write(self, title: str, top: int, left: int, rows: Sequence[Sequence[object]]) -> None: ...
     def style(self, title: str, rects: Sequence[Rect], style: Style) -> None: ...
     def paint(self, title: str, rects: Sequence[Rect], rgb: str | None) -> None: ...  # None: no fill
-    def fills(self, title: str, rects: Sequence[Rect]) -> dict[Cell, str]: ...  # specs of cells with a fill
+    def fills(self, title: str, rects: Sequence[Rect]) -> dict[Cell, str]: ...  # filled cells' specs, or UNKNOWN_FILL
     def restore(self, title: str, specs: dict[Cell, str]) -> None: ...
     def notes(self, title: str, cells: Iterable[Cell]) -> dict[Cell, bool]: ...  # cells with a note -> ours?
     def note(self, title: str, cell: Cell, text: str | None, *, author: str) -> None: ...
@@ -113,8 +118,9 @@ def spec_rgb(spec: str) -> str | None:
 
 
 def is_ours(spec: str | None, rgb: object) -> bool:
-    """Does a cell whose fill is `spec` still carry our colour `rgb`?"""
-    return spec is not None and spec_rgb(spec) == str(rgb).upper()
+    """Does a cell whose fill is `spec` still carry our colour `rgb`? A fill that could not be read
+    (`UNKNOWN_FILL`) is taken as ours: the ledger says we coloured it, and nothing says otherwise."""
+    return spec is not None and (spec == UNKNOWN_FILL or spec_rgb(spec) == str(rgb).upper())
 
 
 def scale_colour(value: float, target: float) -> str:
