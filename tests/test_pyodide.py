@@ -253,4 +253,5 @@ def test_actions_do_not_grow_with_the_log(run: dict) -> None:
     small, large = counts[SIZES[0]], counts[SIZES[1]]
     print(f"Run all in Pyodide: {counts}")
     assert small["range writes"] == large["range writes"], counts
-    assert large["actions"] < 4 * small["actions"] + 100 and large["actions"] < SIZES[1], counts
+    # measured: 532 actions at 60 complaints, 547 at 2,000 (the README quotes them)
+    assert large["actions"] < 1.5 * small["actions"], counts
