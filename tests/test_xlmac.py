@@ -137,35 +137,28 @@ def test_fill_read_arrives_as_interior_reads(mac: tuple[object, object, Workbook
     assert any("cells['$B$3" in c.ref and c.ref.endswith(".interior_object.color") for c in excel.sent("get"))  # type: ignore[attr-defined]
 
 
+CHART = ChartSpec(
+    title="Scores by region",
+    anchor=(2, 8),
+    categories=(3, 1, 6, 1),
+    series=((2, 2, 6, 2),),
+    line=None,
+    y_title="Score",
+    y_max=10,
+)
+
+
 def test_chart_source_is_one_block_of_categories_and_values(mac: tuple[object, object, Workbook]) -> None:
     """No union on macOS: categories and values beside them go as one block (A2:B6), never cut to a cell."""
     book, _, workbook = mac
-    spec = ChartSpec(
-        title="Scores by region",
-        anchor=(2, 8),
-        categories=(3, 1, 6, 1),
-        series=((2, 2, 6, 2),),
-        line=None,
-        y_title="Score",
-        y_max=10,
-    )
-    XlwingsCanvas(book).chart("Survey", spec)
+    XlwingsCanvas(book).chart("Survey", CHART)
     chart = workbook.sheet("Survey").charts[0]
     assert parse_address(chart.source or "") == [(2, 1, 6, 2)]
 
 
 def test_chart_title_is_shown(mac: tuple[object, object, Workbook]) -> None:
     book, _, workbook = mac
-    spec = ChartSpec(
-        title="Scores by region",
-        anchor=(2, 8),
-        categories=(3, 1, 6, 1),
-        series=((2, 2, 6, 2),),
-        line=None,
-        y_title="Score",
-        y_max=10,
-    )
-    XlwingsCanvas(book).chart("Survey", spec)
+    XlwingsCanvas(book).chart("Survey", CHART)
     chart = workbook.sheet("Survey").charts[0]
     assert (chart.has_title, chart.title) == (True, "Scores by region")
 
