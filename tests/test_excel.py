@@ -24,7 +24,8 @@ from addin.core.job import findings
 from addin.core.problems import Level
 from addin.core.values import CellError
 from addin.excel import buttons as excel
-from addin.excel.canvas import XlwingsCanvas, _from_excel
+from addin.excel.canvas import XlwingsCanvas
+from addin.excel.engines import _from_excel
 from addin.files.reader import load
 from addin.mail.message import SENT_LOG
 from addin.pages.page import HEADER_FILL, MARK_FILLS, Link

@@ -12,7 +12,7 @@ from datetime import datetime
 import pytest
 
 from addin.core.values import CellError
-from addin.excel import buttons, canvas
+from addin.excel import buttons, canvas, engines
 from addin.excel.canvas import XlwingsCanvas
 from addin.sheets.canvas import ChartSpec, Style, rgb_spec
 from tests import xlwings_standin
@@ -93,7 +93,7 @@ def _spec() -> ChartSpec:
 def test_engine_is_the_real_windows_module(win: Win) -> None:
     book, excel, _ = win
     assert type(book.impl).__module__ == "xlwings._xlwindows"  # type: ignore[attr-defined]
-    assert XlwingsCanvas(book).engine == canvas.WINDOWS
+    assert XlwingsCanvas(book).engine == engines.WINDOWS
     assert [s.name for s in book.sheets] == ["Complaints", "Survey"]  # type: ignore[attr-defined]
     assert f"{SHEET}('Complaints').Name" in {c.path for c in excel.sent("get")}
 
