@@ -43,7 +43,7 @@ from addin.core.score_groups import (
 from addin.core.score_trends import TREND_LEVELS, Driver, Trend, key_drivers, quarterly_trend
 from addin.core.settings import Settings
 from addin.core.validate import Parsed
-from addin.core.values import fold
+from addin.core.values import spellings, unify
 
 # From the modules the arithmetic moved to; the pages, the summary and the tests import them here.
 __all__ = ["CONFIDENCE", "DimensionScore", "Driver", "Gap", "Group", "Trend", "grade", "shown", "shown_gap"]
@@ -89,24 +89,13 @@ _PERIODS = {
 
 
 def _column(parsed: Parsed, key: str) -> list[str | None]:
-    """Group values of one column: periods from the survey date, text by `fold` (one spelling per group)."""
+    """Group values of one column: periods from the survey date, text by `fold`, named by its most frequent spelling."""
     if key in _PERIODS:
         dates = parsed.column("surveyed_at")
         period = {m: _PERIODS[key](m) for m in set(dates)}
         return list(map(period.__getitem__, dates))
     raw = parsed.column(key)
-    spelling: dict[object, str | None] = {}
-    first: dict[str, str] = {}
-    for value in set(raw):
-        if value is None or value == "":
-            spelling[value] = None
-            continue
-        spelling[value] = fold(value) or None
-    for value in raw:  # the first spelling seen names the group
-        folded = spelling[value]
-        if folded is not None and folded not in first:
-            first[folded] = str(value)
-    return [None if (folded := spelling[v]) is None else first[folded] for v in raw]
+    return cast("list[str | None]", unify(raw, spellings(raw)))  # as check_workbook names groups (unify_groups)
 
 
 def score_survey(
