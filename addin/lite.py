@@ -30,15 +30,11 @@ import traceback
 from datetime import datetime
 from typing import Any
 
-from addin.core.job import ALL_JOBS, AnalysisError, Job
-from addin.core.scoring import ScoreError
-from addin.core.settings import ConfigError
+from addin.core.job import ALL_JOBS, Job
 from addin.core.text import text
-from addin.excel.canvas import XlwingsCanvas
-from addin.excel.job import analyse_book, result_message
-from addin.sheets.write import write_results
+from addin.excel.job import TITLE, run_jobs
 
-TITLE = "Complaint Desk"
+__all__ = ["TITLE", "flags", "press", "run_all", "scores", "validate_log"]
 OUTPUT_PANE = "the xlwings Lite Output pane"
 
 
@@ -73,20 +69,12 @@ def press(jobs: tuple[Job, ...], book: Any, *, as_of: datetime | None = None) ->
     The same steps as `addin.excel.buttons.press` without the status bar and screen updating,
     which the remote engine does not have.
     """
-    as_of = as_of or now()
-    lang = "en"  # the workbook's language once it is read
-    try:
-        print(text("alert.reading", lang, title=TITLE, name=book.name))
-        canvas = XlwingsCanvas(book)
-        result = analyse_book(canvas, book.name, jobs, as_of)[0]
-        lang = result.outcome.lang
-        print(text("alert.writing", lang, title=TITLE))
-        written = write_results(canvas, result)
-        message = result_message(result, written.shown, [*result.notes, *written.notes])
-    except (AnalysisError, ConfigError, ScoreError) as exc:
-        message = text("alert.failed", lang, name=book.name, error=exc)
-    except Exception as exc:  # noqa: BLE001 - the user sees an alert, the traceback goes to the Output pane
+    name = book.name
+
+    def unexpected(exc: Exception, lang: str) -> str:
         traceback.print_exc()
-        message = text("alert.unexpected", lang, name=book.name, kind=type(exc).__name__, error=exc, log=OUTPUT_PANE)
+        return text("alert.unexpected", lang, name=name, kind=type(exc).__name__, error=exc, log=OUTPUT_PANE)
+
+    message = run_jobs(book, name, jobs, as_of or now(), print, unexpected)
     book.app.alert(message, title=TITLE)
     return message

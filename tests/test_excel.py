@@ -24,6 +24,7 @@ from addin.core.job import findings
 from addin.core.problems import Level
 from addin.core.values import CellError
 from addin.excel import buttons as excel
+from addin.excel import job as excel_job
 from addin.excel.canvas import XlwingsCanvas
 from addin.excel.engines import _from_excel
 from addin.files.reader import load
@@ -238,7 +239,7 @@ def test_unexpected_failure_is_an_alert_not_a_traceback(sample: Path, monkeypatc
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(excel, "write_results", broken)
+    monkeypatch.setattr(excel_job, "write_results", broken)
     book = Book.from_file(sample)
     message = excel.run_all(book)
     assert "RuntimeError: disk on fire" in message and str(excel.LOG_FILE) in message
@@ -682,7 +683,7 @@ def test_an_alert_that_fails_goes_to_the_active_excel(sample: Path, monkeypatch:
 
 def test_failure_while_restoring_is_still_one_alert(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The run fails and the status bar fails too: the failure is the alert, nothing escapes."""
-    monkeypatch.setattr(excel, "write_results", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
+    monkeypatch.setattr(excel_job, "write_results", lambda *a: (_ for _ in ()).throw(RuntimeError("disk on fire")))
     book = Book.from_file(sample)
     book.app.fail = {"status_bar", "screen_updating"}
     message = excel.run_all(book)

@@ -39,15 +39,13 @@ from addin.core.scoring import ScoreError
 from addin.core.settings import ConfigError
 from addin.core.text import text
 from addin.excel.canvas import XlwingsCanvas
+from addin.excel.job import TITLE, run_jobs
 from addin.excel.job import analyse_book as _analyse
-from addin.excel.job import result_message as _message
 from addin.mail.deliver import EmailJob, Sending, deliver
 from addin.mail.plan import grid_digest
 from addin.mail.recipients import find_recipients
 from addin.mail.settings import MailError
-from addin.sheets.write import write_results
 
-TITLE = "Complaint Desk"
 LOG_FILE = Path(tempfile.gettempdir()) / "complaint-desk-excel.log"
 log = logging.getLogger(__name__)
 
@@ -152,21 +150,17 @@ def press(jobs: tuple[Job, ...], book: Any = None, *, active: bool = False, as_o
     found = _book(book, active, jobs)
     if isinstance(found, str):
         return found
-    book, lang = found, "en"  # the workbook's language once it is read
+    book = found
     app, name = _app(book), _name(book)
-    try:
-        _show(app, "screen_updating", False)
-        _show(app, "status_bar", text("alert.reading", lang, title=TITLE, name=name))
-        canvas = XlwingsCanvas(book)
-        result = _analyse(canvas, name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
-        lang = result.outcome.lang
-        _show(app, "status_bar", text("alert.writing", lang, title=TITLE))
-        written = write_results(canvas, result)
-        message = _message(result, written.shown, [*result.notes, *written.notes])
-    except (AnalysisError, ConfigError, ScoreError) as exc:
-        message = text("alert.failed", lang, name=name, error=exc)
-    except Exception as exc:  # noqa: BLE001 - the user sees an alert, the details go to the log file
-        message = _unexpected(name, exc, lang, jobs)
+    _show(app, "screen_updating", False)
+    message = run_jobs(
+        book,
+        name,
+        jobs,
+        as_of,
+        lambda step: _show(app, "status_bar", step),
+        lambda exc, lang: _unexpected(name, exc, lang, jobs),
+    )
     _show(app, "status_bar", False)
     _show(app, "screen_updating", True)
     return _alert(app, message)

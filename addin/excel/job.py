@@ -6,12 +6,47 @@ It imports only the core, the pages, the sheets and the xlwings canvas, so it lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from addin.core.job import Analysis, Job, Request, analyse, findings
+from addin.core.job import Analysis, AnalysisError, Job, Request, analyse, findings
 from addin.core.schema import OWNED_PREFIX
+from addin.core.scoring import ScoreError
+from addin.core.settings import ConfigError
 from addin.core.text import Message, text
 from addin.excel.canvas import XlwingsCanvas
+from addin.sheets.write import write_results
+
+TITLE = "Complaint Desk"
+
+
+def run_jobs(
+    book: Any,
+    name: str,
+    jobs: tuple[Job, ...],
+    as_of: datetime,
+    progress: Callable[[str], None],
+    unexpected: Callable[[Exception, str], str],
+) -> str:
+    """Read, analyse and write `jobs` into the live workbook; the alert's text, whatever happens.
+
+    `progress` shows a step (the status bar, Lite's Output pane); `unexpected` turns a failure
+    nobody foresaw into its alert, given the language known by then.
+    """
+    lang = "en"  # the workbook's language once it is read
+    try:
+        progress(text("alert.reading", lang, title=TITLE, name=name))
+        canvas = XlwingsCanvas(book)
+        result = analyse_book(canvas, name, jobs, as_of)[0]  # the grids go at once: 100k rows are ~250 MB
+        lang = result.outcome.lang
+        progress(text("alert.writing", lang, title=TITLE))
+        written = write_results(canvas, result)
+        return result_message(result, written.shown, [*result.notes, *written.notes])
+    except (AnalysisError, ConfigError, ScoreError) as exc:
+        return text("alert.failed", lang, name=name, error=exc)
+    except Exception as exc:  # noqa: BLE001 - the user sees an alert; the front end keeps the details
+        return unexpected(exc, lang)
 
 
 def analyse_book(
