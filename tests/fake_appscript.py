@@ -37,6 +37,8 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from tests.builders import complaint, log_grid, response, survey_grid
+
 # ---------------------------------------------------------------- the workbook model (both fakes)
 
 Area = tuple[int, int, int, int]  # top, left, bottom, right
@@ -664,3 +666,19 @@ def open_book(monkeypatch: Any, workbook: Workbook) -> tuple[Any, FakeExcel]:
     excel = FakeExcel(workbook)
     mac = install(monkeypatch, excel)
     return xlwings.Book(impl=mac.Book(mac.App(xl=excel.app), workbook.name)), excel
+
+
+def planted_grids(changes: dict[int, dict[str, object]] | None = None) -> dict[str, list[list[object]]]:
+    """A log with planted problems, open overdue complaints on rows apart (multi-area row colours),
+    an error cell and IDs Excel would re-type, and a survey; `changes` edit records by index."""
+    old = datetime(2026, 9, 1, 9, 0)
+    records = [complaint(n) for n in range(1, 13)]
+    for n in (2, 3, 4, 8):  # open and long overdue: rows 3-5 and 9 get the same colour
+        records[n - 1] |= {"status": "Open", "resolved_at": None, "received_at": old, "first_response_at": None}
+    records[5]["region"] = ""  # a missing region: a validation mark and note
+    records[6]["customer_id"] = "0012"  # leading zeros: text Excel would turn into 12
+    records[9]["owner"] = XlError("#N/A")  # a formula's error in the log
+    for index, change in (changes or {}).items():
+        records[index] |= change
+    survey = [response(n) for n in range(1, 9)]
+    return {"Complaints": log_grid(records), "Survey": survey_grid(survey)}

@@ -16,8 +16,7 @@ from addin.excel import buttons
 from addin.excel.canvas import XlwingsCanvas
 from addin.sheets.canvas import ChartSpec, Style, rgb_spec
 from tests import xlwings_standin
-from tests.builders import complaint, log_grid, response, survey_grid
-from tests.fake_appscript import Workbook, XlError, book_from_grids, open_book, parse_address
+from tests.fake_appscript import Workbook, XlError, book_from_grids, open_book, parse_address, planted_grids
 
 AS_OF = datetime(2026, 11, 21, 9, 0)
 BUTTONS = {
@@ -28,20 +27,6 @@ BUTTONS = {
 }
 
 
-def _grids() -> dict[str, list[list[object]]]:
-    """A log with planted problems, open overdue complaints on rows apart (multi-area row colours),
-    an error cell and IDs Excel would re-type; and a survey."""
-    old = datetime(2026, 9, 1, 9, 0)
-    records = [complaint(n) for n in range(1, 13)]
-    for n in (2, 3, 4, 8):  # open and long overdue: rows 3-5 and 9 get the same colour
-        records[n - 1] |= {"status": "Open", "resolved_at": None, "received_at": old, "first_response_at": None}
-    records[5]["region"] = ""  # a missing region: a validation mark and note
-    records[6]["customer_id"] = "0012"  # leading zeros: text Excel would turn into 12
-    records[9]["owner"] = XlError("#N/A")  # a formula's error in the log
-    survey = [response(n) for n in range(1, 9)]
-    return {"Complaints": log_grid(records), "Survey": survey_grid(survey)}
-
-
 def _standin(grids: dict[str, list[list[object]]]) -> xlwings_standin.Book:
     plain = {t: [[v.text if isinstance(v, XlError) else v for v in row] for row in g] for t, g in grids.items()}
     return xlwings_standin.book_from_grids("log.xlsx", plain)
@@ -49,7 +34,7 @@ def _standin(grids: dict[str, list[list[object]]]) -> xlwings_standin.Book:
 
 @pytest.fixture
 def mac(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[object, object, Workbook]]:
-    workbook = book_from_grids("log.xlsx", _grids())
+    workbook = book_from_grids("log.xlsx", planted_grids())
     book, excel = open_book(monkeypatch, workbook)
     yield book, excel, workbook
 
@@ -178,7 +163,7 @@ def test_text_is_stored_as_text(mac: tuple[object, object, Workbook]) -> None:
 @pytest.mark.parametrize("button", BUTTONS)
 def test_button_alert_as_on_the_standin(button: str, mac: tuple[object, object, Workbook]) -> None:
     book, excel, _ = mac
-    expected = buttons.press(BUTTONS[button], _standin(_grids()), as_of=AS_OF)  # type: ignore[arg-type]
+    expected = buttons.press(BUTTONS[button], _standin(planted_grids()), as_of=AS_OF)  # type: ignore[arg-type]
     assert buttons.press(BUTTONS[button], book, as_of=AS_OF) == expected  # type: ignore[arg-type]
     assert excel.alerts == [("Complaint Desk", expected)]  # type: ignore[attr-defined]
     assert excel.props["status_bar"] is False  # type: ignore[attr-defined]

@@ -16,8 +16,7 @@ from addin.excel import buttons, canvas, engines
 from addin.excel.canvas import XlwingsCanvas
 from addin.sheets.canvas import ChartSpec, Style, rgb_spec
 from tests import xlwings_standin
-from tests.builders import complaint, log_grid, response, survey_grid
-from tests.fake_appscript import Workbook, XlError, book_from_grids, parse_address
+from tests.fake_appscript import Workbook, XlError, book_from_grids, parse_address, planted_grids
 from tests.fake_win32 import XL_ERRORS, FakeExcel, bgr, com_error_code, open_book
 
 AS_OF = datetime(2026, 11, 21, 9, 0)
@@ -34,19 +33,9 @@ Win = tuple[object, FakeExcel, Workbook]
 
 
 def _grids() -> dict[str, list[list[object]]]:
-    """A log with planted problems, open overdue complaints on rows apart (multi-area row colours),
-    error cells (one of the newer kinds COM hands over as a bare integer) and IDs Excel would
-    re-type; and a survey."""
-    old = datetime(2026, 9, 1, 9, 0)
-    records = [complaint(n) for n in range(1, 13)]
-    for n in (2, 3, 4, 8):  # open and long overdue: rows 3-5 and 9 get the same colour
-        records[n - 1] |= {"status": "Open", "resolved_at": None, "received_at": old, "first_response_at": None}
-    records[5] |= {"region": "", "complaint_id": "0006"}  # a missing region (a mark and note); an ID Excel would make 6
-    records[6]["customer_id"] = "0012"  # leading zeros: text Excel would turn into 12
-    records[9]["owner"] = XlError("#N/A")  # a formula's error in the log
-    records[10]["owner"] = XlError("#SPILL!")  # COM: -2146826243, not a string, even with err_to_str
-    survey = [response(n) for n in range(1, 9)]
-    return {"Complaints": log_grid(records), "Survey": survey_grid(survey)}
+    """The planted workbook of the macOS tests, plus an ID Excel would make 6 and one of the newer
+    errors that COM hands over as a bare integer (#SPILL!: -2146826243, even with err_to_str)."""
+    return planted_grids({5: {"complaint_id": "0006"}, 10: {"owner": XlError("#SPILL!")}})
 
 
 def _standin(grids: dict[str, list[list[object]]]) -> xlwings_standin.Book:
