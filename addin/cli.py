@@ -19,14 +19,13 @@ import click
 
 from addin import __version__
 from addin.core.job import Job, findings
-from addin.core.setting_values import CUT_FIELDS, cut_fields
+from addin.core.setting_values import CUT_FIELDS, cut_fields, is_address, split_addresses, subject_text
 from addin.core.settings import ConfigError
 from addin.core.values import Bad, parse_date
 from addin.files.paths import expand
 from addin.files.reader import FileError
 from addin.files.run import JOBS, FileResult, Options, planned_output, process_file, send_file
 from addin.mail.deliver import EmailJob
-from addin.mail.settings import is_address, split_addresses, subject_text
 from addin.pages.flags_json import as_dict as flags_dict
 from addin.pages.scores_json import as_dict
 

@@ -31,10 +31,7 @@ from addin.core.schema import (
     Kind,
     Label,
 )
-from addin.core.setting_values import CUT_FIELDS, as_label, as_list, cut_fields
 from addin.core.values import clean_text
-
-__all__ = ["CUT_FIELDS", "as_label", "as_list", "cut_fields"]  # re-exported for the CLI and older callers
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_\-]+)+$|^(categories|dimensions)$")
 OFF = "off"

@@ -17,12 +17,13 @@ from email.message import EmailMessage
 from functools import partial
 
 from addin.core.job import Analysis, summary_of
+from addin.core.setting_values import subject_text
 from addin.core.summary import Summary
 from addin.core.text import Message, message, text
 from addin.files.xlsx_writer import pages_bytes
 from addin.mail.message import Outgoing, compose, sent_key
 from addin.mail.recipients import Recipients
-from addin.mail.settings import MailError, default_subject, subject_text
+from addin.mail.settings import MailError, default_subject
 from addin.pages.mail_text import html_body, plain_text
 from addin.pages.plan import Output, Pages
 from addin.pages.summary import summary_content

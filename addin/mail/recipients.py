@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from addin.core.problems import column_letter
 from addin.core.schema import LOG_FIELDS, RECIPIENTS_SHEET_NAMES, Field, normalize
+from addin.core.setting_values import is_address, split_addresses
 from addin.core.table import best_header
 from addin.core.text import Message, message
 from addin.core.values import clean_text, fold
-from addin.mail.settings import is_address, split_addresses
 
 RECIPIENT_FIELDS = (
     next(f for f in LOG_FIELDS if f.key == "region"),  # the log's Region column, with the same aliases

@@ -17,17 +17,12 @@ from dataclasses import dataclass
 from addin.core.setting_values import (
     KEYRING_SERVICE,
     PASSWORD_VARIABLE,
-    SECURITY,
-    is_address,
     port,
     security,
-    split_addresses,
-    subject_text,
 )
 from addin.core.settings_table import default_of
 from addin.core.text import template
 
-__all__ = ["SECURITY", "is_address", "split_addresses", "subject_text"]  # the value checks live in the core
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 ENVIRONMENT = {
     "host": "COMPLAINTS_SMTP_HOST",
