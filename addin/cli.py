@@ -2,7 +2,9 @@
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error, 3 some file could
 not be processed (that file gets one line on stderr and the batch goes on), 4 some e-mail
-could not be sent (`complaints email`).
+could not be sent (`complaints email`), 5 an internal error (a bug: one line on stderr, the
+traceback in the error log, `addin.files.isolation.error_log`). Each file is processed in a
+child process within the `[limits]` of the config file (`addin.files.limits`).
 """
 
 from __future__ import annotations
@@ -18,18 +20,19 @@ from typing import Any
 import click
 
 from addin import __version__
-from addin.core.job import Job, findings
+from addin.core.job import Job
 from addin.core.setting_values import CUT_FIELDS, cut_fields, is_address, split_addresses, subject_text
 from addin.core.settings import ConfigError
 from addin.core.values import Bad, parse_date
+from addin.files.config import read_config
+from addin.files.isolation import Failed, log_internal, run_isolated
+from addin.files.limits import Limits
+from addin.files.outcome import Outcome, check_file
 from addin.files.paths import expand
-from addin.files.reader import FileError
-from addin.files.run import JOBS, FileResult, Options, planned_output, process_file, send_file
+from addin.files.run import JOBS, Options, planned_output, send_file
 from addin.mail.deliver import EmailJob
-from addin.pages.flags_json import as_dict as flags_dict
-from addin.pages.scores_json import as_dict
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES, EXIT_MAIL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES, EXIT_MAIL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
 
 def parse_as_of(text: str | None) -> datetime:
@@ -126,6 +129,7 @@ def _run(
         raise click.UsageError("--out has no use with --in-place (the input itself is changed)")
     mode = "in-place" if in_place else "annotate" if annotate else "report"
     options = Options(
+        limits=_limits(config),
         as_of=parse_as_of(as_of),
         mode=mode,
         out=out,
@@ -136,25 +140,34 @@ def _run(
         target=None if target is None else Fraction(str(target)),
         business=business or None,
     )
-    results, failures = _process_files(_inputs(paths, config), options)
+    outcomes, failures = _process_files(_inputs(paths, config), options, jobs, as_json)
     if as_json:
-        click.echo(json.dumps(_json(results, failures, jobs), ensure_ascii=False, indent=2))
+        files = [o.entry for o in outcomes] + [{"path": str(path), "error": f.reason} for path, f in failures]
+        click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
     else:
-        for result in results:
-            click.echo(_line(result, jobs))
-    for result in results:
-        for note in result.notes:
-            click.echo(f"{result.path}: note: {note}", err=True)
+        for outcome in outcomes:
+            click.echo(outcome.line)
+    for outcome in outcomes:
+        for note in outcome.notes:
+            click.echo(f"{outcome.path}: note: {note}", err=True)
+    sys.exit(_exit_code([o.errors for o in outcomes], [f for _, f in failures]))
+
+
+def _exit_code(errors: list[bool], failures: list[Failed]) -> int:
+    """5 when something failed inside the tool, else 3 when a file could not be processed, else 1 for errors found."""
+    if any(f.internal for f in failures):
+        return EXIT_INTERNAL
     if failures:
-        sys.exit(EXIT_FILES)
-    validated = "validate" in jobs
-    sys.exit(EXIT_ERRORS if validated and any(r.outcome.report.errors for r in results) else EXIT_OK)
+        return EXIT_FILES
+    return EXIT_ERRORS if any(errors) else EXIT_OK
 
 
-def _process_files(files: list[Path], options: Options) -> tuple[list[FileResult], list[tuple[Path, str]]]:
-    """Each file in turn (a progress bar for a batch); a file that fails gets one line on stderr, the rest go on."""
-    results: list[FileResult] = []
-    failures: list[tuple[Path, str]] = []
+def _process_files(
+    files: list[Path], options: Options, jobs: tuple[str, ...], as_json: bool
+) -> tuple[list[Outcome], list[tuple[Path, Failed]]]:
+    """Each file in its own child process (a progress bar for a batch); a failure is one line, the rest go on."""
+    outcomes: list[Outcome] = []
+    failures: list[tuple[Path, Failed]] = []
     with click.progressbar(
         files,
         label="Checking",
@@ -170,18 +183,37 @@ def _process_files(files: list[Path], options: Options) -> tuple[list[FileResult
                 reason = (
                     f"its output {output.name} was already written for {written[output]}; use separate --out folders"
                 )
-                failures.append((path, reason))
-                click.echo(f"{path}: {reason}", err=True)
-                continue
-            try:
-                results.append(process_file(path, options))
-                written[output] = path
-            except FileError as exc:
-                failures.append((path, str(exc)))
-                click.echo(f"{path}: {exc}", err=True)
-            except ConfigError as exc:
-                raise click.UsageError(str(exc)) from None
-    return results, failures
+                failed = Failed(reason, "file")
+            else:
+                got = run_isolated(check_file, (path, options, jobs, as_json), options.limits)
+                if not isinstance(got, Failed):
+                    outcomes.append(got)
+                    written[output] = path
+                    continue
+                failed = _failure(path, got)
+            failures.append((path, failed))
+            click.echo(f"{path}: {failed.reason}", err=True)
+    return outcomes, failures
+
+
+def _failure(path: Path, failed: Failed) -> Failed:
+    """A config error stops the run (usage error); an internal one is logged, with the log named in its line."""
+    if failed.kind == "config":
+        raise click.UsageError(failed.reason)
+    if failed.internal:
+        log = log_internal(str(path), failed.details)
+        return Failed(f"internal error ({failed.reason}); this is a bug: details in {log}", "internal")
+    return failed
+
+
+def _limits(config: Path | None) -> Limits:
+    """The config's `[limits]`; a usage error when the file or a limit is wrong."""
+    if config is not None and not config.is_file():
+        raise click.BadParameter(f"config file not found: {config}", param_hint="--config")
+    try:
+        return read_config(config)[0]
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _inputs(paths: tuple[str, ...], config: Path | None) -> list[Path]:
@@ -192,44 +224,6 @@ def _inputs(paths: tuple[str, ...], config: Path | None) -> list[Path]:
     if not files:
         raise click.UsageError("no .xlsx/.xlsm files matched " + " ".join(paths))
     return files
-
-
-def _line(result: FileResult, jobs: tuple[str, ...]) -> str:
-    outputs = ", ".join(str(p) for p in result.outputs.values())
-    return f"{result.path}: {'; '.join(findings(result))} -> {outputs}"
-
-
-def _json(results: list[FileResult], failures: list[tuple[Path, str]], jobs: tuple[str, ...]) -> dict[str, object]:
-    files: list[dict[str, object]] = []
-    for r in results:
-        entry: dict[str, object] = {"path": str(r.path), "lang": r.outcome.lang}
-        if "validate" in jobs:
-            entry |= _validation_json(r)
-        if "score" in jobs:
-            entry |= {"groups": [], "drivers": []} if r.scores is None else as_dict(r.scores)
-        if "flag" in jobs and r.flags is not None:
-            log = r.outcome.log
-            id_column = log.column_of("complaint_id") if log else None
-            entry |= flags_dict(r.flags, id_column=id_column, lang=r.outcome.lang)
-        entry["outputs"] = {k: str(v) for k, v in r.outputs.items()}
-        entry["notes"] = [str(n) for n in r.notes]
-        files.append(entry)
-    files += [{"path": str(path), "error": reason} for path, reason in failures]
-    return {"files": files}
-
-
-def _validation_json(r: FileResult) -> dict[str, object]:
-    report, log, survey = r.outcome.report, r.outcome.log, r.outcome.survey
-    return {
-        "errors": report.errors,
-        "warnings": report.warnings,
-        "problems": [p.as_dict(report.lang) for p in report.sorted()],
-        "counts": report.counts(),
-        "log": {"sheet": log.sheet, "header_row": log.header_row, "rows": log.row_count} if log else None,
-        "survey": {"sheet": survey.sheet, "header_row": survey.header_row, "rows": survey.row_count}
-        if survey
-        else None,
-    }
 
 
 @cli.command()
@@ -365,25 +359,24 @@ def email(
 
 
 def _email_files(files: list[Path], job: EmailJob) -> int:
-    """Mail each file's summary; the exit code: 4 when a message failed, 3 when a file could not be read."""
-    code = EXIT_OK
+    """Mail each file's summary (each in its child process); exit 5, 4, 3 by what failed, worst first."""
+    codes = [EXIT_OK]
+    limits = _limits(job.config)
     for path in files:
-        try:
-            done = send_file(path, job)
-        except FileError as exc:
-            click.echo(f"{path}: {exc}", err=True)
-            code = max(code, EXIT_FILES)
+        done = run_isolated(send_file, (path, job), limits)
+        if isinstance(done, Failed):
+            failed = _failure(path, done)
+            click.echo(f"{path}: {failed.reason}", err=True)
+            codes.append(EXIT_INTERNAL if failed.internal else EXIT_FILES)
             continue
-        except ConfigError as exc:
-            raise click.UsageError(str(exc)) from None
         for line in done.lines:
             click.echo(line)
         for note in done.notes:
             click.echo(f"{path}: note: {note}", err=True)
         for reason in done.failed:
             click.echo(f"{path}: not sent: {reason}", err=True)
-        code = EXIT_MAIL if done.failed else code
-    return code
+        codes.append(EXIT_MAIL if done.failed else EXIT_OK)
+    return max(codes, key=[EXIT_OK, EXIT_FILES, EXIT_MAIL, EXIT_INTERNAL].index)
 
 
 def main() -> None:

@@ -9,7 +9,8 @@ import pytest
 import xlsxwriter
 
 from addin.core.values import CellError
-from addin.files.reader import OLE_MAGIC, FileError, error_cells, load
+from addin.files.package import FileError, error_cells
+from addin.files.reader import OLE_MAGIC, load
 from tests.builders import complaint, log_grid, write_workbook
 
 

@@ -1,10 +1,11 @@
-"""The `--config` TOML file: read it and hand its entries to the core (`addin.core.settings.parse_toml`)."""
+"""The `--config` TOML file: its `[limits]` (`addin.files.limits`), the rest handed to the core (`parse_toml`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from addin.core.settings import ConfigError, Entry, parse_toml
+from addin.files.limits import DEFAULT, Limits, split_limits
 
 
 def toml_entries(path: Path) -> list[Entry]:
@@ -18,3 +19,10 @@ def toml_entries(path: Path) -> list[Entry]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     return parse_toml(text, str(path))
+
+
+def read_config(path: Path | None) -> tuple[Limits, list[Entry]]:
+    """The config file's `[limits]` and its other settings (the defaults and none without a file)."""
+    if path is None:
+        return DEFAULT, []
+    return split_limits(toml_entries(path))

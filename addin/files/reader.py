@@ -1,15 +1,14 @@
 """Read a workbook's sheets as grids of cached values, fast, and say clearly why a file cannot be read.
 
-python-calamine reads the values (about five times faster than openpyxl read-only here). It
-returns `''` for error cells, so the sheet XML is scanned once for cells of type `e` and those
-cells become `CellError("#N/A")`. Grids start at A1, so list positions are row/column numbers - 1.
+The package is checked first (`addin.files.package`: limits, compression, encodings, the error
+cells). python-calamine then reads the values (about five times faster than openpyxl read-only
+here); it returns `''` for error cells, so those found in the sheet XML become `CellError("#N/A")`.
+Grids start at A1, so list positions are row/column numbers - 1.
 """
 
 from __future__ import annotations
 
-import posixpath
-import re
-import zipfile
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -18,7 +17,8 @@ from xml.etree import ElementTree
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from addin.core.schema import OWNED_PREFIX
-from addin.core.values import CellError
+from addin.files.limits import DEFAULT, Limits
+from addin.files.package import FileError, Package, open_package, sheet_parts
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -28,12 +28,6 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-
-
-class FileError(Exception):
-    """A file that cannot be processed; the message is one line a user understands."""
 
 
 @dataclass
@@ -42,6 +36,7 @@ class Loaded:
     sheets: dict[str, list[list[object]]]
     date1904: bool
     owned: frozenset[str] = frozenset()  # sheets the add-in wrote; never read as data
+    elements: int = 0  # rows and cells in the sheets' XML: what an openpyxl rewrite would load
 
 
 def classify(path: Path) -> None:
@@ -66,29 +61,6 @@ def classify(path: Path) -> None:
         raise FileError(f"'{path.suffix}' files are not supported (.xlsx/.xlsm expected)")
 
 
-def part_target(source: str, target: str) -> str:
-    """Where a relationship of part `source` points inside the zip: absolute, or relative to its folder."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-
-
-def sheet_parts(archive: zipfile.ZipFile, book: ElementTree.Element) -> dict[str, str]:
-    """Worksheet name -> part path inside the zip (chart sheets are left out)."""
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        r.get("Id"): r.get("Target", "")
-        for r in rels.findall("rel:Relationship", _NS)
-        if r.get("Type", "").endswith("/worksheet")
-    }
-    parts = {}
-    for sheet in book.iterfind("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"))
-        if target is not None:
-            parts[sheet.get("name", "")] = part_target("xl/workbook.xml", target)
-    return parts
-
-
 def book_facts(book: ElementTree.Element) -> tuple[bool, frozenset[str]]:
     """The 1904 date system flag, and the sheets our defined names mark as owned."""
     pr = book.find("m:workbookPr", _NS)
@@ -100,57 +72,49 @@ def book_facts(book: ElementTree.Element) -> tuple[bool, frozenset[str]]:
     return date1904, frozenset(owned)
 
 
-def error_cells(xml: bytes) -> dict[tuple[int, int], CellError]:
-    """(row, column) 1-based -> error value, for every `t="e"` cell of a sheet's XML."""
-    found: dict[tuple[int, int], CellError] = {}
-    start = 0
-    while (pos := xml.find(b't="e"', start)) != -1:
-        start = pos + 5
-        tag_start = xml.rfind(b"<c ", 0, pos)
-        tag_end = xml.find(b">", pos)
-        ref = _CELL_REF.search(xml, tag_start, tag_end)
-        if tag_start == -1 or ref is None:
-            continue
-        close = xml.find(b"</c>", tag_end)
-        value = _VALUE.search(xml, tag_end, close if close != -1 else len(xml))
-        column = 0
-        for letter in ref.group(1):
-            column = column * 26 + letter - 64
-        found[(int(ref.group(2)), column)] = CellError(value.group(1).decode() if value else "#VALUE!")
-    return found
-
-
 def _grid(workbook: CalamineWorkbook, name: str) -> list[list[object]]:
     # Widened, not converted: `load` then puts `CellError`s into the rows, which calamine's cell type leaves out.
     return cast(list[list[object]], workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
 
 
-def load(path: Path) -> Loaded:
-    """Every worksheet as a grid from A1, with error cells marked; `FileError` if unreadable."""
+def load(path: Path, limits: Limits = DEFAULT) -> Loaded:
+    """Every worksheet as a grid from A1, with error cells marked; `FileError` if unreadable or over a limit."""
     classify(path)
+    package = open_package(path, limits)
     try:
-        with zipfile.ZipFile(path) as archive:
-            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            parts = sheet_parts(archive, book)
-            date1904, owned = book_facts(book)
-            errors = {
-                name: error_cells(archive.read(part)) for name, part in parts.items() if part in archive.NameToInfo
-            }
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, ValueError) as exc:
-        raise FileError(f"corrupt or incomplete workbook ({exc.__class__.__name__}: {exc})") from None
+        book = ElementTree.fromstring(package.xml["xl/workbook.xml"])
+        rels = ElementTree.fromstring(package.xml["xl/_rels/workbook.xml.rels"])
+    except ElementTree.ParseError as exc:
+        raise FileError(f"corrupt: the workbook part is not valid XML ({exc})") from None
+    parts = sheet_parts(rels, book)  # the package checked these parse
+    date1904, owned = book_facts(book)
+    sheets = _read_values(path, package, parts)
+    for name, part in parts.items():
+        grid, measured = sheets.get(name), package.sheets.get(part)
+        if grid is None or measured is None:
+            continue
+        for (row, column), error in measured.errors.items():
+            if row <= len(grid) and column <= len(grid[row - 1]):
+                grid[row - 1][column - 1] = error
+    return Loaded(path, sheets, date1904, owned, package.elements)
+
+
+def _read_values(path: Path, package: Package, parts: dict[str, str]) -> dict[str, list[list[object]]]:
+    """calamine's grids of the worksheets; any failure of the reader is the file's `FileError`."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheets = {name: _grid(workbook, name) for name in workbook.sheet_names if name in parts}
+        if package.converted is None:
+            workbook = CalamineWorkbook.from_path(str(path))
+        else:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(package.converted))
+        return {name: _grid(workbook, name) for name in workbook.sheet_names if name in parts}
     except PasswordError:
         raise FileError("encrypted (password-protected); save an unprotected copy first") from None
-    except (CalamineError, ValueError) as exc:
+    except CalamineError as exc:
         raise FileError(f"corrupt workbook ({exc})") from None
-    for name, found in errors.items():
-        grid = sheets.get(name)
-        for (row, column), error in found.items():
-            if grid is not None and row <= len(grid) and column <= len(grid[row - 1]):
-                grid[row - 1][column - 1] = error
-    return Loaded(path, sheets, date1904, owned)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the native reader's panics are BaseExceptions; each is this file's failure
+        raise FileError(f"the reader failed on this file ({exc.__class__.__name__}: {exc})") from None
 
 
 def excel_lock_file(path: Path) -> Path | None:

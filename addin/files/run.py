@@ -22,10 +22,12 @@ import openpyxl
 from addin.core import job
 from addin.core.job import ALL_JOBS, Analysis, AnalysisError, Job, Request
 from addin.core.table import Grid
-from addin.files.config import toml_entries
+from addin.files.config import read_config
+from addin.files.limits import DEFAULT, Limits
 from addin.files.openpyxl_canvas import OpenpyxlCanvas
+from addin.files.package import FileError
 from addin.files.paths import atomic_target, keep_backup, output_path
-from addin.files.reader import FileError, excel_lock_file, load
+from addin.files.reader import excel_lock_file, load
 from addin.files.safety import unsafe_parts
 from addin.files.xlsx_writer import write_pages
 from addin.mail.deliver import EmailJob, Sending, deliver
@@ -49,13 +51,14 @@ class Options:
     by: tuple[str, ...] | None = None  # None: the Settings' score.by
     target: Fraction | None = None  # None: the Settings' score.target
     business: bool | None = None  # None: the Settings' clock.mode
+    limits: Limits = DEFAULT  # the config's [limits] (`addin.files.config.read_config`)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "jobs", tuple(Job(j) for j in self.jobs))
 
     def request(self) -> Request:
         """The core's request; the config file is read here (a `ConfigError` when it cannot be used)."""
-        config = toml_entries(self.config) if self.config is not None else ()
+        _, config = read_config(self.config)
         return Request(self.as_of, self.jobs, self.lang, config, self.by, self.target, self.business)
 
 
@@ -89,7 +92,7 @@ def analyse(
 
 def process_file(path: Path, options: Options) -> FileResult:
     """Run the jobs on one workbook and write its outputs; `FileError` when it cannot be processed."""
-    loaded = load(path)
+    loaded = load(path, options.limits)
     if options.mode != "report":
         _refuse_unsafe(path, options)
     result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
@@ -110,9 +113,10 @@ def process_file(path: Path, options: Options) -> FileResult:
 
 def send_file(path: Path, job: EmailJob) -> Sending:
     """`complaints email` for one file: analyse it as `complaints run` does and mail its summary."""
-    loaded = load(path)
+    limits, _ = read_config(job.config)
+    options = Options(as_of=job.as_of, lang=job.lang, config=job.config, jobs=JOBS, limits=limits)
+    loaded = load(path, limits)
     recipients = find_recipients(loaded.sheets)
-    options = Options(as_of=job.as_of, lang=job.lang, config=job.config, jobs=JOBS)
     result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
     del loaded
     return deliver(result, recipients, file_digest(path), job.out or path.parent, job)

@@ -19,7 +19,8 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from addin.files.reader import book_facts, part_target, sheet_parts
+from addin.files.package import part_target, sheet_parts
+from addin.files.reader import book_facts
 
 _KEPT = [
     r"\[Content_Types\]\.xml",
@@ -133,7 +134,7 @@ def _owned_only_parts(archive: zipfile.ZipFile) -> set[str]:
     """Parts hanging off owned sheets (drawings, charts, their styles) and off no other sheet."""
     try:
         book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        parts = sheet_parts(archive, book)
+        parts = sheet_parts(ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")), book)
     except (KeyError, ElementTree.ParseError):
         return set()
     _, owned = book_facts(book)
