@@ -154,6 +154,10 @@ class XlwingsCanvas:
     def last_row(self, title: str) -> int:
         return int(self._sheet(title).used_range.last_cell.row)
 
+    def last_column(self, title: str) -> int:
+        """The used range's last column: formats count too in Excel, so ours may land further right, never on data."""
+        return int(self._sheet(title).used_range.last_cell.column)
+
     def write(self, title: str, top: int, left: int, rows: Sequence[Sequence[object]]) -> None:
         """One block of values in one call; its text cells formatted as text (`@`) first, so Excel keeps them text."""
         if not rows:

@@ -118,6 +118,11 @@ class OpenpyxlCanvas:
     def last_row(self, title: str) -> int:
         return self.wb[title].max_row
 
+    def last_column(self, title: str) -> int:
+        """The last column with a value in any row (a cell that only has a format does not count)."""
+        cells = self.wb[title]._cells  # noqa: SLF001 - the loaded cells; iter_cols would create the missing ones
+        return max((column for (_, column), cell in cells.items() if cell.value is not None), default=0)
+
     def write(self, title: str, top: int, left: int, rows: Sequence[Sequence[object]]) -> None:
         ws = self.wb[title]
         for r, row in enumerate(rows, start=top):

@@ -3,7 +3,8 @@
 The CLI only turns options into `Options` and prints `FileResult`s. Modes:
 * `report` (default): `<out>/<stem>.report.xlsx`, the input is only read;
 * `annotate`: a marked copy `<out>/<stem>.annotated<suffix>`;
-* `in-place`: the input itself, after a backup `<stem>.bak<suffix>`, replaced atomically.
+* `in-place`: the input itself (a link's target), after a backup that never replaces an earlier
+  one (`<stem>.bak<suffix>`, then `<stem>.2.bak<suffix>`…), replaced atomically; read-only files are refused.
 `complaints run` also writes `<out>/<stem>.summary.xlsx` (Summary, Scores, Flags; never the
 log) in every mode, and puts the Summary sheet first in the report. Which pages go where is
 `addin.pages.plan`'s one list.
@@ -26,7 +27,7 @@ from addin.files.config import read_config
 from addin.files.limits import DEFAULT, Limits
 from addin.files.openpyxl_canvas import OpenpyxlCanvas
 from addin.files.package import FileError
-from addin.files.paths import atomic_target, keep_backup, output_path
+from addin.files.paths import atomic_target, in_place_target, keep_backup, output_path
 from addin.files.reader import excel_lock_file, load
 from addin.files.safety import unsafe_parts
 from addin.files.xlsx_writer import write_pages
@@ -94,7 +95,7 @@ def process_file(path: Path, options: Options) -> FileResult:
     """Run the jobs on one workbook and write its outputs; `FileError` when it cannot be processed."""
     loaded = load(path, options.limits)
     if options.mode != "report":
-        _refuse_unsafe(path, options)
+        _refuse_unsafe(path, options, loaded.elements)
     result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
     del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
     pages = Pages(result)
@@ -122,14 +123,19 @@ def send_file(path: Path, job: EmailJob) -> Sending:
     return deliver(result, recipients, file_digest(path), job.out or path.parent, job)
 
 
-def _refuse_unsafe(path: Path, options: Options) -> None:
+def _refuse_unsafe(path: Path, options: Options, elements: int) -> None:
+    if elements > options.limits.rewrite_cells:
+        raise FileError(
+            f"over limits.rewrite_cells: {elements:,} rows and cells to rewrite (limit "
+            f"{options.limits.rewrite_cells:,}); the report (without --annotate/--in-place) has no such limit"
+        )
     lost = unsafe_parts(path)
     if lost:
         raise FileError(
             f"not modified: saving it with openpyxl would lose {', '.join(lost)}; "
             "use the report (without --annotate/--in-place) instead"
         )
-    if options.mode == "in-place" and (lock := excel_lock_file(path)) is not None:
+    if options.mode == "in-place" and (lock := excel_lock_file(in_place_target(path))) is not None:
         raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
 
 
@@ -138,8 +144,8 @@ def _annotate(path: Path, options: Options, result: FileResult, pages: Pages) ->
     written = write_results(OpenpyxlCanvas(wb), result, pages)
     result.notes.extend(written.notes)
     if options.mode == "in-place":
-        result.outputs["backup"] = keep_backup(path)
-        target = path
+        target = in_place_target(path)
+        result.outputs["backup"] = keep_backup(target)
     else:
         target = planned_output(path, options)
         if target.resolve() == path.resolve():

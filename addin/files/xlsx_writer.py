@@ -2,7 +2,8 @@
 workbook (`<stem>.summary.xlsx`) and the e-mail attachment. Fast, and it never touches the input.
 
 Links point back into the original workbook by a path relative to the report (absolute when
-no relative path exists, e.g. another drive). Excel allows 65,530 hyperlinks per sheet; past
+no relative path exists, e.g. another drive); `#` and `%` in that path are percent-encoded, since
+a link's first `#` starts its cell reference. Excel allows 65,530 hyperlinks per sheet; past
 that, links are written as HYPERLINK formulas with the reference as their cached value.
 """
 
@@ -45,7 +46,7 @@ def link_prefix(report: Path, original: Path | None) -> str:
         relative = os.path.relpath(original.resolve(), report.resolve().parent)
     except ValueError:  # another drive on Windows
         relative = str(original.resolve())
-    return relative.replace("/", "\\")
+    return relative.replace("/", "\\").replace("%", "%25").replace("#", "%23")  # '#' starts the cell part
 
 
 class _Formats:

@@ -224,8 +224,8 @@ def write_log_columns(canvas: Canvas, ledger: Ledger, log: Table, columns: LogCo
     in `skip` (validation marks) keep their mark.
     """
     sheet, top = log.sheet, log.header_row
-    first = _our_columns(canvas.read(sheet, top, top)[0], top)
     width = len(columns.headers)
+    first = _our_columns(canvas, sheet, canvas.read(sheet, top, top)[0], width)
     right = first + width - 1
     canvas.write(sheet, top, first, [columns.headers])
     canvas.style(sheet, [(top, first, top, right)], Style(bold=True, fill=HEADER_FILL, wrap=True))
@@ -255,10 +255,14 @@ def write_log_columns(canvas: Canvas, ledger: Ledger, log: Table, columns: LogCo
         canvas.paint(sheet, runs(coloured), rgb)
 
 
-def _our_columns(header: list[object], header_row: int) -> int:
-    """The first of our columns in the header row (`table.owned_columns`, the rule the table finder
-    uses to skip them), or the column after the log's last header. Ours are written side by side."""
+def _our_columns(canvas: Canvas, sheet: str, header: list[object], width: int) -> int:
+    """Where our `width` columns go: where they already are, side by side (`table.owned_columns`, the
+    rule the table finder uses to skip them); else after the last column holding anything in any row
+    of the sheet, so a user's unlabelled columns right of the log are never written over. When the
+    user has inserted a column between ours, a fresh set goes to the right end (the old ones keep
+    their ⚑ headers, so the table finder still skips them).
+    """
     ours = owned_columns(header)
-    if ours:
+    if ours and all(c in ours for c in range(min(ours), min(ours) + width)):
         return min(ours) + 1
-    return max((c + 1 for c, v in enumerate(header) if v is not None and str(v).strip()), default=0) + 1
+    return canvas.last_column(sheet) + 1
