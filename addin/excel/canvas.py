@@ -53,7 +53,7 @@ from addin.excel.engines import (
     engine_of,
     text_rects,
 )
-from addin.pages.page import Page
+from addin.pages.page import Page, written_text
 from addin.sheets.canvas import (
     NO_FILL,
     UNKNOWN_FILL,
@@ -284,7 +284,7 @@ class XlwingsCanvas:
                 if target.note is not None:
                     target.note.delete()
                 return
-            target.add_note(text)
+            target.add_note(written_text(text))
         except NotImplementedError:  # notes need an Office.js client on the remote engine: the fill marks the cell
             return
 

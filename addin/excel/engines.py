@@ -13,7 +13,7 @@ from typing import Any
 
 from addin.core.problems import column_letter
 from addin.core.values import CellError
-from addin.pages.page import Link
+from addin.pages.page import Link, formula_text, written
 from addin.sheets.canvas import Rect
 
 WINDOWS, MAC, REMOTE, OTHER = "windows", "mac", "remote", "other"
@@ -78,11 +78,11 @@ def _excel_value(value: object) -> object:
     every text cell `@` first, so Excel stores it as text, formula-like text included (never evaluated; an
     apostrophe prefix would be kept as part of the text in a cell formatted as text)."""
     if isinstance(value, Link):
-        location, text = value.location.replace('"', '""'), value.text.replace('"', '""')
+        location, text = value.location.replace('"', '""'), formula_text(value.text)
         return f'=HYPERLINK("#{location}","{text}")'
     if isinstance(value, Fraction):
         return float(value)
-    return value
+    return written(value)
 
 
 def _from_excel(value: object) -> object:

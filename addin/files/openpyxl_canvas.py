@@ -24,7 +24,16 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from addin.core.problems import cell_ref, column_letter
-from addin.pages.page import BELOW_TARGET_FONT, MARK_AUTHOR, SCALE_COLOURS, Link, Page, is_formula_like, scale_stops
+from addin.pages.page import (
+    BELOW_TARGET_FONT,
+    MARK_AUTHOR,
+    SCALE_COLOURS,
+    Link,
+    Page,
+    scale_stops,
+    written,
+    written_text,
+)
 from addin.sheets.canvas import NO_FILL, Cell, ChartSpec, Rect, Style, cells, fill_spec
 
 if TYPE_CHECKING:
@@ -128,13 +137,13 @@ class OpenpyxlCanvas:
         for r, row in enumerate(rows, start=top):
             for c, value in enumerate(row, start=left):
                 if isinstance(value, Link):
-                    target = ws.cell(r, c, value.text)
+                    target = ws.cell(r, c, written_text(value.text))
                     target.hyperlink = Hyperlink(ref=target.coordinate, location=value.location)
-                    continue
-                # Page plans write values openpyxl takes (text, numbers, dates, booleans, None); it raises on others.
-                target = ws.cell(r, c, cast("_CellSetValue", value))
-                if is_formula_like(value):
-                    target.data_type = "s"  # user text such as "=1+1" stays text, never a formula
+                else:
+                    # Page plans write values openpyxl takes (text, numbers, dates, booleans, None).
+                    target = ws.cell(r, c, cast("_CellSetValue", written(value)))
+                if target.data_type == "f":
+                    target.data_type = "s"  # openpyxl takes any text starting with "=" for a formula: ours never is
 
     def style(self, title: str, rects: Sequence[Rect], style: Style) -> None:
         ws = self.wb[title]
@@ -193,7 +202,7 @@ class OpenpyxlCanvas:
         if text is None:
             target.comment = None
             return
-        comment = Comment(text, author)
+        comment = Comment(written_text(text), author)
         comment.width, comment.height = NOTE_SIZE
         target.comment = comment
 

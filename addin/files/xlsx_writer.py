@@ -31,7 +31,10 @@ from addin.pages.page import (
     Chart,
     Link,
     Page,
+    formula_text,
     scale_stops,
+    written,
+    written_text,
 )
 
 MAX_URLS = 65_530
@@ -99,18 +102,18 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
     """One table; `links` counts the hyperlinks written so far (None: links become plain text)."""
     left = block.left - 1
     if block.caption:
-        ws.write_string(block.top - 2, left, block.caption, fmt.caption)
+        ws.write_string(block.top - 2, left, written_text(block.caption), fmt.caption)
     if block.header:
-        ws.write_row(block.top - 1, left, block.header, fmt.header)
+        ws.write_row(block.top - 1, left, [written(h) for h in block.header], fmt.header)
         ws.set_row(block.top - 1, HEADER_HEIGHT)
     first = block.first_row - 1
     plain = [fmt.get(None, block.formats.get(c)) for c in range(block.width)]  # one lookup per column, not cell
     fills = block.fills
     for r, row in enumerate(block.rows):
-        for c, value in enumerate(row):
+        for c, value in enumerate(map(written, row)):
             style = fmt.get(fills[(r, c)], block.formats.get(c)) if fills and (r, c) in fills else plain[c]
             if isinstance(value, Link) and links is None:
-                ws.write_string(first + r, left + c, value.text, style)
+                ws.write_string(first + r, left + c, written_text(value.text), style)
             elif isinstance(value, Link) and links is not None:
                 links[0] += 1
                 _write_link(ws, first + r, left + c, value, prefix, fmt.get(link=True), links[0] > MAX_URLS)
@@ -186,13 +189,14 @@ def _chart(book: xlsxwriter.Workbook, ws: Worksheet, page: Page, spec: Chart) ->
 
 def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: object, as_formula: bool) -> None:
     target = f"{prefix}#{link.location}" if prefix else f"#{link.location}"
+    text = written_text(link.text)
     if as_formula:
         quoted = target.replace('"', '""')
-        ws.write_formula(r, c, f'=HYPERLINK("{quoted}","{link.text.replace(chr(34), chr(34) * 2)}")', style, link.text)
+        ws.write_formula(r, c, f'=HYPERLINK("{quoted}","{formula_text(text)}")', style, text)
     elif prefix:
-        ws.write_url(r, c, f"external:{target}", style, link.text)
+        ws.write_url(r, c, f"external:{target}", style, text)
     else:
-        ws.write_url(r, c, f"internal:{link.location}", style, link.text)
+        ws.write_url(r, c, f"internal:{link.location}", style, text)
 
 
 def write_pages(path: Path, contents: list[Page], original: Path | None, *, links: bool = True) -> Path:

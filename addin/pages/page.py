@@ -7,6 +7,8 @@ rows, headers, colours and charts from one definition; each writer only renders 
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 
 from addin.core.problems import Level
@@ -117,6 +119,33 @@ SUBTITLE_COLOUR = "595959"
 LINK_COLOUR = "0563C1"
 
 
-def is_formula_like(value: object) -> bool:
-    """Text that a spreadsheet would take for a formula; writers must store it as text."""
-    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
+MAX_TEXT = 32_767  # characters in one cell, Excel's limit
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def written(value: object) -> object:
+    """A value as every writer stores it: the one guard, applied by each writer as its last step.
+
+    Text keeps every character XML can hold (others become U+FFFD, so a user's control
+    character in a quoted value cannot break the file) and at most `MAX_TEXT` of them; a
+    non-finite number becomes its text. Text is always stored as text, never as a formula,
+    whatever it starts with (`=`, `+`, `-`, `@`, a tab or a full-width `＝`): the openpyxl
+    writer sets the cell type, XlsxWriter writes strings as strings, and the Excel writer
+    formats every text cell `@` before the values go in.
+    """
+    if isinstance(value, str):
+        text = _NOT_XML.sub("\ufffd", value)
+        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
+
+
+def written_text(text: str) -> str:
+    """`written` for a value known to be text (link captions, notes, headers)."""
+    return str(written(text))
+
+
+def formula_text(text: str) -> str:
+    """Text in a formula's string literal (a HYPERLINK's caption): quotes doubled, at most Excel's 255 characters."""
+    return written_text(text)[:255].replace('"', '""')
