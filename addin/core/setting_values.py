@@ -173,6 +173,8 @@ def dates(value: object) -> frozenset[date]:
     for item in items:
         if is_blank(item):
             continue
+        if isinstance(item, int | float):  # a TOML number or a number cell: 5 is not 1900-01-05
+            raise ValueError(f"{clean_text(item)} is a number, not a date such as 2026-10-01")
         if isinstance(item, date) and not isinstance(item, datetime):
             days.append(item)
             continue

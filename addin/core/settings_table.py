@@ -169,6 +169,8 @@ def find(key: str) -> Setting:
     """The setting a key names; `LookupError` for an unknown key, `ValueError` for an unknown severity/status key."""
     if key in _BY_KEY:
         return _BY_KEY[key]
+    if key.startswith("limits."):  # the CLI takes them from the config file before the workbook is read
+        raise ValueError("limits guard the run against the workbook: set them in the --config file's [limits]")
     parts = key.split(".")
     if len(parts) == 2 and parts[0] == "headers" and parts[1] in _FIELD_KEYS:
         return declared("headers.<field>")

@@ -42,6 +42,8 @@ class Bad:
 EXCEL_EPOCH = datetime(1899, 12, 30)
 EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 MAX_SERIAL = 2958465  # 9999-12-31
+FICTITIOUS_LEAP_DAY = 60  # Excel's 1900 date system counts a 1900-02-29 that never was (after Lotus 1-2-3)
+MAX_NUMBER = 10**15  # the largest count, rating or setting taken exactly; larger is not a number anyone typed
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _TIME = r"(?:[ t]+(?P<H>\d{1,2})(?:[:时](?P<M>\d{1,2})(?:[:分](?P<S>\d{1,2}(?:\.\d+)?))?)?[秒分]?)?"
@@ -103,24 +105,30 @@ def _build(y: int, m: int, d: int, match: re.Match[str]) -> datetime | Bad:
     hour, minute, second = (match.group(k) for k in ("H", "M", "S"))
     try:
         day = datetime(y, m, d)
-    except ValueError as exc:
-        return Bad("invalid-date", str(exc))
+    except ValueError:
+        return Bad("invalid-date", f"{y:04d}-{m:02d}-{d:02d} does not exist")
     if hour is None:
         return day
     try:
         clock = time(int(hour), int(minute or 0), int(float(second or 0)))
-    except ValueError as exc:
-        return Bad("invalid-date", str(exc))
+    except ValueError:
+        return Bad("invalid-date", f"{hour}:{minute or '00'} is not a time of day")
     return datetime.combine(day.date(), clock)
 
 
 def _from_serial(serial: float, date1904: bool) -> datetime | Bad:
+    """Excel's serial day numbers, as Excel counts them: in the 1900 system 1 is 1900-01-01 and 60 is
+    the 1900-02-29 that does not exist (a problem, not a date); in the 1904 system 0 is 1904-01-01."""
     if 19000101 <= serial <= 21001231 and float(serial).is_integer():  # 20261122 typed as a number
         text = str(int(serial))
         return parse_date(f"{text[:4]}-{text[4:6]}-{text[6:]}")
-    if not 1 <= serial <= MAX_SERIAL:
+    if not (0 if date1904 else 1) <= serial <= MAX_SERIAL:
         return Bad("invalid-date", "number out of the Excel date range")
+    if not date1904 and int(serial) == FICTITIOUS_LEAP_DAY:
+        return Bad("invalid-date", "Excel's day 60 is 1900-02-29, which does not exist")
     epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH
+    if not date1904 and serial < FICTITIOUS_LEAP_DAY:
+        epoch += timedelta(days=1)  # before the fictitious day, Excel's count is one ahead of the calendar
     moment = epoch + timedelta(days=serial)
     return (
         moment.replace(microsecond=0)
@@ -177,25 +185,34 @@ def parse_yes_no(value: object) -> bool | Bad:
 
 
 def parse_whole(value: object) -> int | None:
-    """A whole number from a number or digit text; None when it is not one."""
+    """A whole number from a number or digit text, at most `MAX_NUMBER` either way; None when it is not one."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    text = clean_text(value)
-    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
-        return int(float(text))
-    return None
+        value = int(value) if value.is_integer() and abs(value) <= MAX_NUMBER else None  # NaN and inf are not
+    elif not isinstance(value, int):
+        match = re.fullmatch(r"([+-]?\d{1,16})(\.0+)?", clean_text(value))
+        value = int(match.group(1)) if match else None
+    return value if value is not None and abs(value) <= MAX_NUMBER else None
 
 
 def parse_exact(value: object) -> Fraction | None:
-    """A number typed as `80`, `80.5` or `20%` (the % sign ignored), exactly; None for anything else (NaN, inf)."""
+    """A number typed as `80`, `80.5` or `20%` (the % sign ignored), exactly; None for anything else (NaN, inf).
+
+    Only bounded numbers are taken (at most `MAX_NUMBER`, at most 15 decimals): `1e999999` would
+    otherwise become an integer of a million digits, and every sum with it would take minutes.
+    """
     try:
-        return Fraction(Decimal(clean_text(value).rstrip("%")))
-    except (InvalidOperation, ValueError, OverflowError):
+        number = Decimal(clean_text(value).rstrip("%"))
+    except (InvalidOperation, ValueError):
         return None
+    if not number.is_finite():
+        return None
+    if number.is_zero():
+        return Fraction(0)
+    if not -15 <= number.adjusted() <= 15 or number.as_tuple().exponent < -15:  # type: ignore[operator]
+        return None
+    return Fraction(number)
 
 
 class Vocabulary:
@@ -204,6 +221,7 @@ class Vocabulary:
     def __init__(self, labels: tuple[Label, ...]):
         self.labels = labels
         self._index: dict[str, Label] = {}
+        self._suggested: dict[str, Label | None] = {}
         for label in labels:
             for name in label.all_names:
                 self._index.setdefault(normalize(name), label)
@@ -212,7 +230,13 @@ class Vocabulary:
         return self._index.get(normalize(clean_text(value)))
 
     def suggest(self, value: object, lang: str) -> str | None:
-        """The closest known label, in the workbook's language, or None if nothing is close."""
+        """The closest known label, in the workbook's language, or None if nothing is close.
+
+        Once per distinct value: 70k cells of one unknown category cost one `difflib` search, not 70k.
+        """
         key = normalize(clean_text(value))
-        close = difflib.get_close_matches(key, list(self._index), n=1, cutoff=0.6)
-        return self._index[close[0]].text(lang) if close else None
+        if key not in self._suggested:
+            close = difflib.get_close_matches(key, list(self._index), n=1, cutoff=0.6)
+            self._suggested[key] = self._index[close[0]] if close else None
+        found = self._suggested[key]
+        return found.text(lang) if found else None

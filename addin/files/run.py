@@ -18,8 +18,6 @@ from datetime import datetime
 from fractions import Fraction
 from pathlib import Path
 
-import openpyxl
-
 from addin.core import job
 from addin.core.job import ALL_JOBS, Analysis, AnalysisError, Job, Request
 from addin.core.table import Grid
@@ -29,6 +27,7 @@ from addin.files.openpyxl_canvas import OpenpyxlCanvas
 from addin.files.package import FileError
 from addin.files.paths import atomic_target, in_place_target, keep_backup, output_path
 from addin.files.reader import excel_lock_file, load
+from addin.files.rewrite import formula_caches, load_for_rewrite, restore_caches
 from addin.files.safety import unsafe_parts
 from addin.files.xlsx_writer import write_pages
 from addin.mail.deliver import EmailJob, Sending, deliver
@@ -97,13 +96,14 @@ def process_file(path: Path, options: Options) -> FileResult:
     if options.mode != "report":
         _refuse_unsafe(path, options, loaded.elements)
     result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
+    owned = loaded.owned
     del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
     pages = Pages(result)
     if options.mode == "report":
         contents = [planned.content(None) for planned in pages.plan(Output.REPORT)]
         result.outputs["report"] = write_pages(planned_output(path, options), contents, original=path)
     else:
-        _annotate(path, options, result, pages)
+        _annotate(path, options, result, pages, owned)
     standalone = pages.plan(Output.SUMMARY)
     if standalone:
         summary_path = output_path(path, options.out, "summary", ".xlsx")
@@ -139,8 +139,9 @@ def _refuse_unsafe(path: Path, options: Options, elements: int) -> None:
         raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
 
 
-def _annotate(path: Path, options: Options, result: FileResult, pages: Pages) -> None:
-    wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True)
+def _annotate(path: Path, options: Options, result: FileResult, pages: Pages, owned: frozenset[str]) -> None:
+    wb = load_for_rewrite(path)
+    caches = formula_caches(path, owned)
     written = write_results(OpenpyxlCanvas(wb), result, pages)
     result.notes.extend(written.notes)
     if options.mode == "in-place":
@@ -152,4 +153,5 @@ def _annotate(path: Path, options: Options, result: FileResult, pages: Pages) ->
             raise FileError("the annotated copy would overwrite the input; use --in-place or another --out")
     with atomic_target(target) as temporary:
         wb.save(temporary)
+        restore_caches(temporary, caches)
     result.outputs["annotated" if options.mode == "annotate" else "in-place"] = target

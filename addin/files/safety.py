@@ -65,11 +65,21 @@ _WHAT = [  # part pattern -> what the user would lose
     (r"xl/richData/|xl/metadata\.xml", "pictures in cells or dynamic-array formulas"),
     (r"xl/vbaProject\.bin", "the VBA project (a macro-free .xlsx cannot keep it)"),
 ]
-_EXT_LOSSES = [
-    (b"x14:sparklineGroup", "sparklines"),
-    (b"x14:dataValidation", "data validation lists on other sheets"),
-    (b"x14:conditionalFormatting", "extended conditional formats (data bars, icon sets)"),
-]
+# openpyxl drops every worksheet extension (`<ext>` in an `<extLst>`, the sheet's or a rule's), whatever its
+# namespace prefix; named here by the element inside the `<ext>`, so the refusal says what would be lost.
+_EXT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?ext\b[^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+_EXT_LOSSES = {
+    b"sparklineGroups": "sparklines",
+    b"dataValidations": "data validation lists on other sheets (x14)",
+    b"conditionalFormattings": "extended conditional formats (data bars, icon sets)",
+    b"id": "extended conditional formats (data bars, icon sets)",
+    b"protectedRanges": "protected ranges (x14)",
+    b"ignoredErrors": "ignored-error settings (x14)",
+    b"webExtensions": "web extensions (x15)",
+    b"slicerList": "slicers",
+    b"timelineRefs": "timelines",
+    b"tableSlicerCache": "slicers",
+}
 _NON_NOTE_VML = re.compile(rb'ObjectType="(?!Note")(\w+)"')
 
 
@@ -96,10 +106,8 @@ def unsafe_parts(path: Path) -> list[str]:
             elif name.endswith(".vml") and (m := _NON_NOTE_VML.search(archive.read(name))):
                 found[f"form controls ({m.group(1).decode()})"] = None
             elif name.startswith("xl/worksheets/sheet"):
-                tail = _tail(archive, name)
-                for marker, what in _EXT_LOSSES:
-                    if marker in tail:
-                        found[what] = None
+                for element in _EXT.findall(_tail(archive, name)):
+                    found[_EXT_LOSSES.get(element, f"a worksheet extension ({element.decode()})")] = None
         rels = archive.read("_rels/.rels") if "_rels/.rels" in archive.NameToInfo else b""
         if b"2007/relationships/ui/extensibility" in rels:
             found["a ribbon linked with the 2007 (customUI14) relationship"] = None
