@@ -116,7 +116,7 @@ class _Builder:
     def add(self, entry: Entry) -> None:
         self.origins[entry.key] = entry.origin
         try:
-            self._apply(entry.key, entry.value)
+            self._apply(entry.key, entry.value, from_file=entry.origin.file is not None)
         except ValueError as exc:
             self._report(entry, "invalid-setting", str(exc))
         except LookupError:
@@ -130,9 +130,12 @@ class _Builder:
         value = "•••" if entry.key in SECRET_KEYS else clean_text(entry.value)  # never copy a password out
         self.problems.append(Problem(code, origin.sheet or "", origin.row, origin.column, None, value, params))
 
-    def _apply(self, key: str, value: object) -> None:
+    def _apply(self, key: str, value: object, from_file: bool = False) -> None:
         """The setting's own parser (`settings_table`); `LookupError` for a key no setting has."""
-        self.values[key] = table.find(key).parse(value)
+        setting = table.find(key)
+        if from_file and (wrong := table.toml_type_error(setting, value)):
+            raise ValueError(wrong)
+        self.values[key] = setting.parse(value)
 
     def build(self) -> Settings:
         v = self.values

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, time
 from fractions import Fraction
 
 from addin.core import setting_values as v
@@ -183,6 +184,43 @@ def find(key: str) -> Setting:
     if len(parts) == 2 and parts[0] == "rules" and parts[1] in RULES:
         return declared("rules.<code>")
     raise LookupError(key)
+
+
+_LISTS = (v.names, v.labels, v.keys, v.addresses, v.cut_fields, v.dates)
+
+
+def toml_type_error(setting: Setting, value: object) -> str | None:
+    """Why a TOML value has the wrong type for `setting` (None when it fits): `holidays = 5` is no date list.
+
+    Numbers take TOML numbers or text (`"75%"`); lists take an array or `;`-separated text; dates
+    also take TOML dates; everything else takes text only.
+    """
+    numeric = setting.parse is v.weight or any(
+        isinstance(x, int | Fraction) and not isinstance(x, bool) for x in (setting.default, setting.example)
+    )
+    dated = setting.parse is v.dates
+    if isinstance(value, list):
+        ok = setting.parse in _LISTS and all(isinstance(x, str) or (dated and isinstance(x, date)) for x in value)
+    elif isinstance(value, bool):
+        ok = False
+    elif isinstance(value, int | float):
+        ok = numeric
+    elif isinstance(value, date | time):
+        ok = dated and not isinstance(value, time)
+    else:
+        ok = isinstance(value, str)
+    if ok:
+        return None
+    wanted = (
+        "a number"
+        if numeric
+        else "dates"
+        if dated
+        else "text or a list of texts"
+        if setting.parse in _LISTS
+        else "text"
+    )
+    return f"expects {wanted}, not the TOML {type(value).__name__} {value!r}"
 
 
 def declared(key: str) -> Setting:
