@@ -101,7 +101,7 @@ def atomic_target(path: Path) -> Iterator[Path]:
 def in_place_target(path: Path) -> Path:
     """The file `--in-place` changes: a symbolic link's target; `FileError` for a read-only file (as Excel)."""
     real = path.resolve() if path.is_symlink() else path
-    if not os.access(real, os.W_OK):
+    if not os.access(real, os.W_OK) or not real.stat().st_mode & 0o222:  # no write bit: read-only, even for root
         raise FileError(f"read-only: {real.name} cannot be changed in place; use --annotate for a marked copy")
     if not os.access(real.parent, os.W_OK):
         raise FileError(f"cannot write in {real.parent}: no permission; use --annotate with --out")
