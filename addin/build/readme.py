@@ -1,6 +1,6 @@
-"""`python -m addin.build.readme`: rewrite the README's settings table from `addin.core.settings_table`.
+"""`python -m addin.build.readme`: rewrite the README's settings and limits tables from their declarations.
 
-The table sits between two marker lines; `tests/test_settings_table.py` fails when it is stale.
+Each table sits between two marker lines; `tests/test_settings_table.py` fails when it is stale.
 """
 
 from __future__ import annotations
@@ -8,16 +8,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from addin.core.settings_table import markdown
+from addin.files.limits import markdown as limits_markdown
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BEGIN = "<!-- settings table: made by python -m addin.build.readme from addin/core/settings_table.py -->"
 END = "<!-- end of settings table -->"
 
 
+LIMITS_BEGIN = "<!-- limits table: made by python -m addin.build.readme from addin/files/limits.py -->"
+LIMITS_END = "<!-- end of limits table -->"
+
+
 def with_table(text: str) -> str:
-    """The README text with its settings table made anew."""
-    start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[:start] + "\n" + markdown() + text[stop:]
+    """The README text with its settings table and its limits table made anew."""
+    for begin, end, table in ((BEGIN, END, markdown), (LIMITS_BEGIN, LIMITS_END, limits_markdown)):
+        start, stop = text.index(begin) + len(begin), text.index(end)
+        text = text[:start] + "\n" + table() + text[stop:]
+    return text
 
 
 def main() -> None:

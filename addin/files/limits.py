@@ -4,21 +4,8 @@ A file over a limit gets one line naming the limit (exit 3) and the batch goes o
 come from the `[limits]` table of the `--config` file only: they guard the run against the
 workbook, so a workbook's own Settings sheet cannot raise them. Each default, and why:
 
-* `limits.file_mb` = 256: the zip itself (a 100k-row log with a 100k survey is 13 MB).
-* `limits.part_mb` = 512: one part unpacked (that 100k-row log sheet is 61 MB; Excel's
-  1,048,576 rows of 15 columns about 500 MB).
-* `limits.total_mb` = 1024: all parts unpacked together.
-* `limits.ratio` = 200: unpacked / packed size of a part past 16 MB (sheet XML packs 5-15×,
-  a zip bomb over 1000×).
-* `limits.cells` = 20,000,000: rows × columns a sheet's values span. calamine allocates this
-  box, so one stray value at XFD1048576 would ask for 512 GB and abort the process.
-* `limits.text` = 32,767: characters in one cell, Excel's own limit (a longer text was not
-  typed in Excel and cannot go back into it).
-* `limits.rewrite_cells` = 3,000,000: rows and cells `--annotate`/`--in-place` load with
-  openpyxl (about 20 s and 0.7 GB per million); the report path has no such limit.
-* `limits.memory_mb` = 4096: address space of the child process that handles one file
-  (enforced on Linux; elsewhere the child still isolates a crash).
-* `limits.seconds` = 600: wall time for one file, reading to writing.
+Each limit, its default and the reason for it are declared once, below; the README's table is
+made from them (`markdown`, by `python -m addin.build.readme`).
 
 XML parts with a document type declaration are refused outright (no entity expansion).
 """
@@ -26,7 +13,8 @@ XML parts with a document type declaration are refused outright (no entity expan
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from addin.core.settings import ConfigError, Entry
 from addin.core.values import clean_text
@@ -35,21 +23,42 @@ PREFIX = "limits."
 MB = 1 << 20
 
 
+def _limit(default: int, why: str) -> Any:
+    return field(default=default, metadata={"why": why})
+
+
 @dataclass(frozen=True)
 class Limits:
-    file_mb: int = 256
-    part_mb: int = 512
-    total_mb: int = 1024
-    ratio: int = 200
-    cells: int = 20_000_000
-    text: int = 32_767
-    rewrite_cells: int = 3_000_000
-    memory_mb: int = 4096
-    seconds: int = 600
+    file_mb: int = _limit(256, "the zip itself (a 100k-row log with a 100k survey is 13 MB)")
+    part_mb: int = _limit(512, "one part unpacked (that log's sheet is 61 MB; 1,048,576 rows × 15 columns: 500 MB)")
+    total_mb: int = _limit(1024, "all parts unpacked together")
+    ratio: int = _limit(200, "unpacked ÷ packed size of a part past 16 MB (sheet XML packs 5–15×, a zip bomb 1000×)")
+    cells: int = _limit(
+        20_000_000,
+        "rows × columns that a sheet's *values* span (the declared `<dimension>` is ignored; formatting alone "
+        "does not count). The reader allocates this box: one stray value at `XFD1048576` would ask for 512 GB",
+    )
+    text: int = _limit(32_767, "characters in one cell, Excel's own limit")
+    rewrite_cells: int = _limit(
+        3_000_000,
+        "rows and cells `--annotate`/`--in-place` load into openpyxl (about 20 s and 0.7 GB per million); "
+        "the report has no such limit",
+    )
+    memory_mb: int = _limit(
+        4096, "address space of the child process (enforced on Linux; elsewhere a crash is still isolated)"
+    )
+    seconds: int = _limit(600, "wall time for one file")
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:
         return tuple(PREFIX + f.name for f in fields(cls))
+
+
+def markdown() -> str:
+    """The README's table of limits."""
+    rows = ["| limit | default | why |", "|---|---|---|"]
+    rows += [f"| `{PREFIX}{f.name}` | {f.default:,} | {f.metadata['why']} |" for f in fields(Limits)]
+    return "\n".join(rows) + "\n"
 
 
 DEFAULT = Limits()
