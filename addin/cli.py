@@ -142,7 +142,7 @@ def _run(
     )
     outcomes, failures = _process_files(_inputs(paths, config), options, jobs, as_json)
     if as_json:
-        files = [o.entry for o in outcomes] + [{"path": str(path), "error": f.reason} for path, f in failures]
+        files = [o.entry for o in outcomes] + [_failed_entry(path, f) for path, f in failures]
         click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
     else:
         for outcome in outcomes:
@@ -151,6 +151,11 @@ def _run(
         for note in outcome.notes:
             click.echo(f"{outcome.path}: note: {note}", err=True)
     sys.exit(_exit_code([o.errors for o in outcomes], [f for _, f in failures]))
+
+
+def _failed_entry(path: Path, failed: Failed) -> dict[str, object]:
+    """A file without results in --json: why, and `"internal": true` when it was a bug of ours (exit 5)."""
+    return {"path": str(path), "error": failed.reason} | ({"internal": True} if failed.internal else {})
 
 
 def _exit_code(errors: list[bool], failures: list[Failed]) -> int:

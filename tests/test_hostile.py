@@ -250,6 +250,7 @@ def test_an_internal_error_exits_5_with_its_traceback_in_the_log(
     assert code == 5
     entries = json.loads(out)["files"]
     assert [e["error"].split(";")[0] for e in entries] == ["internal error (ZeroDivisionError: planted bug)"] * 2
+    assert all(e["internal"] is True for e in entries)
     assert f"details in {log}" in err and "Traceback" not in err
     assert "Traceback (most recent call last)" in log.read_text(encoding="utf-8")
     assert 'raise ZeroDivisionError("planted bug")' in log.read_text(encoding="utf-8")
