@@ -18,7 +18,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree
@@ -48,7 +48,7 @@ class Sheet:
     rows: int  # the last row and column that hold a value (an upper bound)
     columns: int
     elements: int  # <row> and <c> elements: what an openpyxl rewrite loads
-    errors: dict[tuple[int, int], CellError] = field(default_factory=dict)
+    errors: dict[tuple[int, int], CellError]
 
 
 @dataclass
@@ -232,54 +232,43 @@ def _prefix(xml: bytes) -> bytes:
 def measure(name: str, xml: bytes, limits: Limits) -> Sheet:
     """A sheet's value box, element count and error cells; `FileError` over `limits.cells` or `limits.text`."""
     p = _prefix(xml)
-    cells = xml.count(b"<" + p + b"c ") + xml.count(b"<" + p + b"c>")
-    rows = xml.count(b"<" + p + b"row")
-    sheet = Sheet(*_quick_box(xml, p), elements=cells + rows)
-    if sheet.rows * sheet.columns > limits.cells:
-        sheet.rows, sheet.columns = _exact_box(xml, p)
-    if sheet.rows * sheet.columns > limits.cells:
+    rows, columns, elements = _quick_box(xml, p)
+    if rows * columns > limits.cells:
+        rows, columns = _exact_box(xml)
+    if rows * columns > limits.cells:
         raise FileError(
-            f"over limits.cells: values in {name} span {sheet.rows:,} rows × {sheet.columns:,} columns "
+            f"over limits.cells: values in {name} span {rows:,} rows × {columns:,} columns "
             f"(limit {limits.cells:,} cells); delete the stray cells far from the data (Ctrl+End finds them)"
         )
     _check_text(name, xml, limits)
-    sheet.errors = error_cells(xml, p)
-    return sheet
+    return Sheet(rows, columns, elements, error_cells(xml, p))
 
 
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b([^>]*)>")
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _LETTERS = {n: re.compile(rb' r="([A-Z]{%d})\d' % n) for n in (3, 2)}  # noqa: UP031 (bytes)
 
 
-def _quick_box(xml: bytes, p: bytes) -> tuple[int, int]:
-    """An upper bound of the value box from row tags and the widest column letters, without a cell-by-cell scan."""
-    last, unnumbered = 0, 0
-    for match in _ROW_TAG.finditer(xml):
-        attributes = match.group(1)
-        if attributes.endswith(b"/"):
-            continue  # an empty row: formatting only
-        number = _ROW_NUMBER.search(attributes)
-        if number is None:
-            unnumbered += 1
-        else:
-            last = max(last, int(number.group(1)))
-    with_ref = xml.count(b' r="') - len(_ROW_NUMBER.findall(xml))
-    cells = xml.count(b"<" + p + b"c ") + xml.count(b"<" + p + b"c>")
+def _quick_box(xml: bytes, p: bytes) -> tuple[int, int, int]:
+    """An upper bound of the value box (and the element count) from literal scans only: row numbers,
+    the widest column letters, and one more row or column for each element without a reference."""
+    numbered = re.findall(b"<" + re.escape(p) + rb'row r="(\d+)"', xml)
+    rows = xml.count(b"<" + p + b"row")  # <rowBreaks> counts too: a bound may be high, never low
+    cells = xml.count(b"<" + p + b"c")  # and <cols>, <col>, <conditionalFormatting>
+    last = max(map(int, numbered), default=0) + max(0, rows - len(numbered))
+    with_ref = xml.count(b' r="') - len(numbered)
     columns = 26 + max(0, cells - with_ref)  # cells without a reference are placed one after another
     for pattern in _LETTERS.values():
         found = set(pattern.findall(xml))
         if found:
             columns = max(columns, max(column_number(c) for c in found))
             break
-    return last + unnumbered, columns
+    return last, columns, rows + cells
 
 
 _VALUE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(/?)>")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
 
-def _exact_box(xml: bytes, p: bytes) -> tuple[int, int]:
+def _exact_box(xml: bytes) -> tuple[int, int]:
     """The value box cell by cell (slow: only when the quick bound is over the limit); empty cells do not count."""
     rows = columns = unplaced = 0
     for match in _VALUE_CELL.finditer(xml):
