@@ -28,7 +28,7 @@ from addin.files.isolation import Failed, run_isolated
 from addin.files.limits import DEFAULT, Limits
 from addin.files.package import FileError, open_package
 from addin.files.reader import load
-from tests.builders import complaint, standard_workbook
+from tests.builders import complaint, response, standard_workbook
 
 AS_OF = ["--as-of", "2026-11-22T12:00"]
 LOG_PART = "xl/worksheets/sheet1.xml"  # the Complaints sheet of standard_workbook
@@ -364,7 +364,8 @@ def test_no_text_of_the_users_becomes_a_formula_or_breaks_the_file(tmp_path: Pat
         complaint(n, complaint_id=p, customer_id=p, region=p, category=p, subject=p, owner=p, severity=p, status=p)
         for n, p in enumerate(PAYLOADS, start=1)
     ] + [complaint(n) for n in range(20, 26)]
-    book = standard_workbook(tmp_path / "payloads.xlsx", records)
+    responses = [response(n, response_id=p, customer_id=p, region=p) for n, p in enumerate(PAYLOADS, start=1)]
+    book = standard_workbook(tmp_path / "payloads.xlsx", records, responses + [response(n) for n in range(20, 26)])
     controls = part(book).replace(b"<t>Li</t>", b"<t>L_x0001_i_x000B_</t>", 3)  # control characters in owners
     book = rezip(book, tmp_path / "payloads-controls.xlsx", {LOG_PART: controls})
     for mode in (["--annotate"], []):
