@@ -87,19 +87,24 @@ def _child(send: Connection, task: Callable[..., object], args: tuple[Any, ...],
     try:
         message: tuple[object, ...] = ("ok", task(*args))
     except FileError as exc:
-        message = ("failed", str(exc), "file")
+        message = ("failed", one_line(str(exc)), "file")
     except ConfigError as exc:
-        message = ("failed", str(exc), "config")
+        message = ("failed", one_line(str(exc)), "config")
     except MemoryError:
         message = ("failed", f"over limits.memory_mb: needs more than {memory_mb} MB", "file")
     except Exception as exc:  # noqa: BLE001 - a bug: reported as this file's internal error, the batch goes on
-        message = ("failed", f"{exc.__class__.__name__}: {exc}", "internal", traceback.format_exc())
+        message = ("failed", one_line(f"{exc.__class__.__name__}: {exc}"), "internal", traceback.format_exc())
     try:
         send.send(message)
     except Exception as exc:  # noqa: BLE001 - an unpicklable result is a bug of ours too
         send.send(("failed", f"result not sent ({exc.__class__.__name__}: {exc})", "internal", traceback.format_exc()))
     finally:
         send.close()
+
+
+def one_line(text: str) -> str:
+    """A reason as the one line a batch prints (a library's message may span several)."""
+    return " ".join(text.split())
 
 
 def _limit_memory(memory_mb: int) -> None:

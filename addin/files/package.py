@@ -153,6 +153,9 @@ def _unpack(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limi
             package.xml[name] = data
             if len(package.xml) == 2:
                 labels = _sheet_labels(package.xml)
+                missing = [label for part, label in labels.items() if part not in archive.NameToInfo]
+                if missing:
+                    raise FileError(f"corrupt or incomplete workbook: the part of {missing[0]} is missing")
     if converted:
         package.converted = _rebuilt(archive, infos, converted)
     return package
