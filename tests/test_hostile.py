@@ -299,6 +299,14 @@ def test_a_read_only_folder_is_one_line_suggesting_out(book: Path, tmp_path: Pat
     assert code == 3 and "choose another folder with --out" in err and "Traceback" not in err
 
 
+def test_an_output_folder_that_cannot_be_made_is_one_line(book: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    code, out, err = invoke("run", book, "--json", "--out", blocker / "out")
+    assert code == 3 and "Traceback" not in err
+    assert json.loads(out)["files"][0]["error"].startswith(f"cannot write {blocker / 'out'}")
+
+
 def test_a_hash_in_the_file_name_does_not_cut_the_links(tmp_path: Path) -> None:
     book = standard_workbook(tmp_path / "East #2 log.xlsx", [complaint(1, region=""), complaint(2)])
     code, _, _ = invoke("validate", book)
