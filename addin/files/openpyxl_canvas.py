@@ -125,7 +125,9 @@ class OpenpyxlCanvas:
         return [list(r) for r in rows]
 
     def last_row(self, title: str) -> int:
-        return self.wb[title].max_row
+        """The last row with a value (a cell that only has a format, even at row 1,048,576, does not count)."""
+        cells = self.wb[title]._cells  # noqa: SLF001 - the loaded cells, as in last_column
+        return max((row for (row, _), cell in cells.items() if cell.value is not None), default=0)
 
     def last_column(self, title: str) -> int:
         """The last column with a value in any row (a cell that only has a format does not count)."""

@@ -8,11 +8,18 @@
   reader of the file (ours, or any that does not recalculate) would see a blank. After the save,
   each formula cell of a user's sheet gets back the cached value and type it had in the input.
 * **Rich text stays rich**: cells are loaded with `rich_text=True`.
+* **Numbers keep every digit.** openpyxl writes numbers with `%.16g`, which changes a double
+  that needs 17 digits (`-329052.31286241696` would come back as `-329052.312862417`, the
+  largest double as `-inf`); during our save its writer formats numbers with `repr`, the shortest
+  text that reads back as the same double. A cell holding NaN or infinity (no Excel writes one)
+  refuses the rewrite, since openpyxl would write it empty.
+* An empty text cell (`''`) comes back as an empty cell: no reader, ours or Excel, tells them apart.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import warnings
@@ -22,6 +29,7 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 import openpyxl
+import openpyxl.cell._writer
 from openpyxl.workbook.workbook import Workbook
 
 from addin.files.package import FileError, sheet_parts
@@ -43,6 +51,32 @@ def load_for_rewrite(path: Path) -> Workbook:
     if lost:
         raise FileError(f"not modified: saving it with openpyxl would change it ({lost[0]}); use the report instead")
     return wb
+
+
+def _exact_number(value: object) -> str:
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    return _openpyxl_text(value)
+
+
+_WRITER = openpyxl.cell._writer  # noqa: SLF001 - the module whose number formatting save_exactly swaps
+_openpyxl_text = getattr(_WRITER, "safe_string")  # noqa: B009 - untyped in the stubs
+
+
+def save_exactly(wb: Workbook, target: Path) -> None:
+    """`wb.save(target)` with numbers written to the last digit (see the module's note)."""
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():  # noqa: SLF001 - the loaded cells only (iter_rows would fill the box)
+            if isinstance(cell.value, float) and not math.isfinite(cell.value):
+                raise FileError(
+                    f"not modified: {ws.title}!{cell.coordinate} holds {cell.value}, which openpyxl would save "
+                    "empty; use the report instead"
+                )
+    setattr(_WRITER, "safe_string", _exact_number)  # noqa: B010
+    try:
+        wb.save(target)
+    finally:
+        setattr(_WRITER, "safe_string", _openpyxl_text)  # noqa: B010
 
 
 def formula_caches(path: Path, owned: frozenset[str]) -> dict[str, Caches]:

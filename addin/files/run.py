@@ -27,7 +27,7 @@ from addin.files.openpyxl_canvas import OpenpyxlCanvas
 from addin.files.package import FileError
 from addin.files.paths import atomic_target, in_place_target, keep_backup, output_path
 from addin.files.reader import excel_lock_file, load
-from addin.files.rewrite import formula_caches, load_for_rewrite, restore_caches
+from addin.files.rewrite import formula_caches, load_for_rewrite, restore_caches, save_exactly
 from addin.files.safety import unsafe_parts
 from addin.files.xlsx_writer import write_pages
 from addin.mail.deliver import EmailJob, Sending, deliver
@@ -152,6 +152,6 @@ def _annotate(path: Path, options: Options, result: FileResult, pages: Pages, ow
         if target.resolve() == path.resolve():
             raise FileError("the annotated copy would overwrite the input; use --in-place or another --out")
     with atomic_target(target) as temporary:
-        wb.save(temporary)
+        save_exactly(wb, temporary)
         restore_caches(temporary, caches)
     result.outputs["annotated" if options.mode == "annotate" else "in-place"] = target
