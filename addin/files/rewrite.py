@@ -56,7 +56,9 @@ def load_for_rewrite(path: Path) -> Workbook:
 def _exact_number(value: object) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return repr(value)
-    return _openpyxl_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # past 2**53 too: -18506107250113136 stays itself
+    return str(_openpyxl_text(value))
 
 
 _WRITER = openpyxl.cell._writer  # noqa: SLF001 - the module whose number formatting save_exactly swaps
