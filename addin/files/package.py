@@ -277,6 +277,9 @@ def _exact_box(xml: bytes) -> tuple[int, int]:
     for match in _VALUE_CELL.finditer(xml):
         if match.group(2):
             continue  # <c r="XFD1048576" s="1"/>: formatting only
+        content = xml[match.end() : xml.find(b"</", match.end())]
+        if b"v>" not in content and b"is>" not in content and b"f" not in content:
+            continue  # <c r="XFD1048576" s="1"></c> (openpyxl writes formatted cells so): formatting only
         ref = _CELL_REF.search(match.group(1))
         if ref is None:
             unplaced += 1
