@@ -29,6 +29,7 @@ from addin.files.limits import DEFAULT, Limits
 from addin.files.package import FileError, open_package
 from addin.files.reader import load
 from tests.builders import complaint, response, standard_workbook
+from tests.hostile import FORMULA_PAYLOADS
 
 AS_OF = ["--as-of", "2026-11-22T12:00"]
 LOG_PART = "xl/worksheets/sheet1.xml"  # the Complaints sheet of standard_workbook
@@ -353,18 +354,7 @@ def test_formula_cells_keep_formula_and_cached_value(book: Path, tmp_path: Path)
     assert values[39][2] == "K9" and values[39][3] == 2
 
 
-PAYLOADS = [
-    "=1+1",
-    '=HYPERLINK("http://x","y")',
-    "=cmd|' /C calc'!A0",
-    "+1",
-    "-1+2",
-    "@SUM(A1)",
-    "\t=1+1",
-    "\r=1+1",
-    "＝1+1",
-    '=WEBSERVICE("http://x")',
-]
+PAYLOADS = [*FORMULA_PAYLOADS, '=WEBSERVICE("http://x")']  # the corpus's payloads, and one more
 
 
 def test_no_text_of_the_users_becomes_a_formula_or_breaks_the_file(tmp_path: Path) -> None:
