@@ -777,6 +777,8 @@ def test_extensions_are_refused_or_kept(suite: Suite, mode: str) -> None:
     problems = Problems(f"{mode}: x14 extensions")
     wanted = {"values-x14-foo-data-validation.xlsx": b"dataValidations", "values-x14-foo-sparklines.xlsx": b"sparkline"}
     for name, marker in wanted.items():
+        if name not in suite.by_name:
+            continue  # left out by FUZZ_CASES
         target = written_file(suite, mode, suite.by_name[name])
         if target is None or not target.is_file():
             continue

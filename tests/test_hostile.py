@@ -382,16 +382,31 @@ def test_no_text_of_the_users_becomes_a_formula_or_breaks_the_file(tmp_path: Pat
             assert not [f for f in formulas if 'HYPERLINK("#' not in str(f[2])], formulas
 
 
-def test_a_date_serial_openpyxl_cannot_keep_refuses_the_rewrite(book: Path, tmp_path: Path) -> None:
+def test_numbers_in_date_cells_keep_their_digits_through_the_rewrite(book: Path) -> None:
     wb = openpyxl.load_workbook(book)
     ws = wb["Complaints"]
-    ws["B4"].value = 1e308
-    ws["B4"].number_format = "yyyy-mm-dd"
+    ws["B4"].value = 1e308  # no date: openpyxl alone would make it #VALUE!
+    ws["B5"].value = datetime(6923, 4, 10, 12, 26, 21, 28000)  # a serial openpyxl alone moves by 1 ms
+    for cell in ("B4", "B5"):
+        ws[cell].number_format = "yyyy-mm-dd hh:mm:ss.000"
     wb.save(book)
+    before = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Complaints").to_python()
+    serials = {cell: _value_text(book, cell) for cell in ("B4", "B5")}
     code, _, err = invoke("validate", book, "--annotate")
-    assert code == 3 and "would change it" in err and "outside the limits for dates" in err
-    code, _, _ = invoke("validate", book, "--out", tmp_path / "out")
-    assert code == 1
+    assert code == 1, err
+    marked = book.with_name(f"{book.stem}.annotated.xlsx")
+    after = CalamineWorkbook.from_path(str(marked)).get_sheet_by_name("Complaints").to_python()
+    assert [row[1] for row in after] == [row[1] for row in before]
+    assert {cell: _value_text(marked, cell) for cell in serials} == serials
+    with pytest.warns(UserWarning, match="outside the limits for dates"):  # openpyxl as a reader: the format kept
+        assert openpyxl.load_workbook(marked)["Complaints"]["B4"].number_format == "yyyy-mm-dd hh:mm:ss.000"
+
+
+def _value_text(path: Path, cell: str) -> str:
+    """The `<v>` text of a cell of the first sheet, as the file holds it."""
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    return xml.split(f'r="{cell}"')[1].split("<v>")[1].split("</v>")[0]
 
 
 def test_extensions_under_any_prefix_refuse_the_rewrite(book: Path, tmp_path: Path) -> None:

@@ -1,13 +1,16 @@
 """The openpyxl round trip of `--annotate`/`--in-place`, made to keep what openpyxl alone would not.
 
 * **Warnings are refusals.** openpyxl warns, and goes on, when it will drop or change something
-  (an unsupported extension "will be removed", a date serial "outside the limits for dates" that
-  it turns into `#VALUE!`, an image format it drops). Each such warning refuses the file with its
-  own text; only "no default style" is harmless (openpyxl adds Excel's default).
+  (an unsupported extension "will be removed", an image format it drops). Each such warning
+  refuses the file with its own text; only "no default style" is harmless (openpyxl adds Excel's default).
 * **Formulas keep their cached values.** openpyxl writes a formula with an empty value, so the next
   reader of the file (ours, or any that does not recalculate) would see a blank. After the save,
   each formula cell of a user's sheet gets back the cached value and type it had in the input.
 * **Rich text stays rich**: cells are loaded with `rich_text=True`.
+* **Dates stay the numbers they are.** openpyxl turns a number in a date-formatted cell into a
+  `datetime` (rounded to the microsecond, or `#VALUE!` past year 9999) and back into a serial on
+  save, which changes the double (`6923-04-10 12:26:21.028` came back a millisecond early). Here
+  it loads them as the numbers they are, so they are saved with the same digits and format.
 * **Numbers keep every digit.** openpyxl writes numbers with `%.16g`, which changes a double
   that needs 17 digits (`-329052.31286241696` would come back as `-329052.312862417`, the
   largest double as `-inf`); during our save its writer formats numbers with `repr`, the shortest
@@ -30,6 +33,7 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 import openpyxl.cell._writer
+import openpyxl.reader.excel
 from openpyxl.workbook.workbook import Workbook
 
 from addin.files.package import FileError, sheet_parts
@@ -43,14 +47,29 @@ def load_for_rewrite(path: Path) -> Workbook:
     """The workbook as openpyxl loads it; `FileError` when openpyxl says it would lose or change anything."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        setattr(_READER, "apply_stylesheet", _numbers_stay_numbers)  # noqa: B010
         try:
             wb = openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm", keep_links=True, rich_text=True)
         except (KeyError, ValueError, TypeError, IndexError, AttributeError, ElementTree.ParseError) as exc:
             raise FileError(f"not modified: openpyxl cannot load it ({exc.__class__.__name__}: {exc})") from None
+        finally:
+            setattr(_READER, "apply_stylesheet", _apply_stylesheet)  # noqa: B010
     lost = [str(w.message) for w in caught if not any(h in str(w.message) for h in _HARMLESS)]
     if lost:
         raise FileError(f"not modified: saving it with openpyxl would change it ({lost[0]}); use the report instead")
     return wb
+
+
+_READER = openpyxl.reader.excel  # the module whose stylesheet step load_for_rewrite wraps
+_apply_stylesheet = getattr(_READER, "apply_stylesheet")  # noqa: B009 - untyped in the stubs
+
+
+def _numbers_stay_numbers(archive: zipfile.ZipFile, wb: Workbook) -> object:
+    """openpyxl's stylesheet step, then no number format counts as a date while the sheets are read."""
+    applied = _apply_stylesheet(archive, wb)
+    for formats in ("_date_formats", "_timedelta_formats"):  # read only by the sheet reader; untyped in the stubs
+        setattr(wb, formats, set())
+    return applied
 
 
 def _exact_number(value: object) -> str:
