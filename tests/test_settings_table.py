@@ -67,6 +67,9 @@ DEFAULT_PHRASES = {
 NOT_SHOWN = {
     "log.sheet": "where to read, not what to show",
     "survey.sheet": "where to read",
+    "log.absent": "which columns the log has: a note, not a text of a sheet",
+    "survey.absent": "which columns the survey has",
+    "cells.blank": "which cells count as empty",
     "headers.<field>": "which header matches",
     "categories": "labels shown are the log's own",
     "aliases.<enum>.<key>": "which label matches",

@@ -88,7 +88,8 @@ def test_not_found_names_sheets_best_match_and_lacking_headers() -> None:
     message = str(caught.value)
     assert "'Intro', 'Partial'" in message
     assert "best partial match: sheet 'Partial' row 1" in message
-    assert "(2 of the expected headers)" in message
+    assert "(2 of the expected headers: 'Complaint ID' = complaint_id, 'Owner' = owner)" in message
+    assert "`complaints map FILE`" in message
     lacking = message.split("lacks:")[1]
     assert "Received" in lacking and "Region" in lacking and "Severity" in lacking
     assert "Complaint ID" not in lacking

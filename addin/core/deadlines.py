@@ -54,7 +54,7 @@ def standing(  # the per-row hot path: its context comes as plain arguments
         if (finished := clock.seconds(resolved)) > due:
             return State.RESOLVED_LATE, finished - due, ["resolved-late"]
         return State.RESOLVED_ON_TIME, None, []
-    responded = log.responded[i] is not None
+    responded = log.responded[i] is not None or not log.has_response
     overdue = now > due
     silent = not responded and now > response_due
     soon = not overdue and (

@@ -41,6 +41,7 @@ class FlagLog:
     media: list[object]
     as_of: datetime
     resolved_later: frozenset[int] = frozenset()  # resolved after the as-of time: still open then
+    has_response: bool = True  # the log has a first-response column (without one, no response deadline)
 
     @classmethod
     def of(cls, parsed: Parsed, as_of: datetime) -> FlagLog:
@@ -65,6 +66,7 @@ class FlagLog:
             parsed.column("media"),
             as_of,
             frozenset(i for i, t in enumerate(_moments(parsed, "resolved_at")) if t is not None and t > as_of),
+            "first_response_at" in parsed.values,
         )
 
     def done(self, i: int) -> bool:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from addin.core.calendar import COUNTRIES
-from addin.core.schema import Label
+from addin.core.schema import LOG_FIELDS, SURVEY_BASE_FIELDS, Label
 from addin.core.values import Bad, clean_text, is_blank, parse_date, parse_exact, parse_whole
 
 LIST_SPLIT = re.compile(r"[;；、\n]+")
@@ -65,6 +65,28 @@ def labels(value: object) -> tuple[Label, ...]:
     if not found:
         raise ValueError("the category list is empty")
     return found
+
+
+# Fields a table may be declared not to have (`log.absent`, `survey.absent`): all but the ones
+# nothing works without (the log's ID, receipt and status; the survey's ratings are `dimensions`).
+ABSENT_LOG = tuple(f.key for f in LOG_FIELDS if f.key not in ("complaint_id", "received_at", "status"))
+ABSENT_SURVEY = tuple(f.key for f in SURVEY_BASE_FIELDS)
+# Texts that mean "nothing here" in any field (`cells.blank`), compared folded (`addin.core.values.fold`).
+DEFAULT_BLANKS = ("null", "none", "n/a", "na", "-", "--", "无", "空", "暂无")
+
+
+def _absent(allowed: tuple[str, ...]) -> Parser:
+    def parse(value: object) -> tuple[str, ...]:
+        given = tuple(dict.fromkeys(k.strip().casefold() for k in as_list(value)))
+        unknown = [k for k in given if k not in allowed]
+        if unknown:
+            raise ValueError(f"'{unknown[0]}' cannot be declared absent; use any of {', '.join(allowed)}")
+        return given
+
+    return parse
+
+
+log_absent, survey_absent = _absent(ABSENT_LOG), _absent(ABSENT_SURVEY)
 
 
 def keys(value: object) -> tuple[str, ...]:

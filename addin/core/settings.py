@@ -31,7 +31,7 @@ from addin.core.schema import (
     Kind,
     Label,
 )
-from addin.core.values import clean_text
+from addin.core.values import clean_text, fold
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_\-]+)+$|^(categories|dimensions)$")
 OFF = "off"
@@ -74,6 +74,8 @@ class Settings:
     log_sheet: str | None = None
     survey_sheet: str | None = None
     header_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    absent: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))  # "log"/"survey" -> keys
+    blanks: frozenset[str] = frozenset(fold(b) for b in cast("tuple[str, ...]", _default("cells.blank")))
     categories: tuple[Label, ...] = cast("tuple[Label, ...]", _default("categories"))
     severities: tuple[Label, ...] = SEVERITIES
     statuses: tuple[Label, ...] = STATUSES
@@ -90,15 +92,18 @@ class Settings:
     mail: Mapping[str, object] = field(default_factory=_mail_defaults)  # `mail.*` key -> value (addin.mail.settings)
 
     def log_fields(self) -> tuple[Field, ...]:
-        return self._with_aliases(LOG_FIELDS)
+        """The log's fields with the user's header aliases, less those declared absent (`log.absent`)."""
+        return self._with_aliases(LOG_FIELDS, "log")
 
     def survey_fields(self) -> tuple[Field, ...]:
-        return self._with_aliases(SURVEY_BASE_FIELDS + self.dimensions)
+        return self._with_aliases(SURVEY_BASE_FIELDS + self.dimensions, "survey")
 
-    def _with_aliases(self, fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    def _with_aliases(self, fields: tuple[Field, ...], what: str) -> tuple[Field, ...]:
+        absent = self.absent.get(what, frozenset())
         return tuple(
             replace(f, aliases=f.aliases + self.header_aliases[f.key]) if f.key in self.header_aliases else f
             for f in fields
+            if f.key not in absent
         )
 
     def level(self, code: str) -> str:
@@ -151,6 +156,10 @@ class _Builder:
             header_aliases=MappingProxyType(
                 {k.split(".")[1]: cast("tuple[str, ...]", x) for k, x in v.items() if k.startswith("headers.")}
             ),
+            absent=MappingProxyType(
+                {what: frozenset(cast("tuple[str, ...]", given(f"{what}.absent"))) for what in ("log", "survey")}
+            ),
+            blanks=frozenset(fold(b) for b in cast("tuple[str, ...]", given("cells.blank"))),
             categories=cast("tuple[Label, ...]", given("categories")),
             severities=_with_label_aliases(SEVERITIES, v, "severity"),
             statuses=_with_label_aliases(STATUSES, v, "status"),

@@ -63,6 +63,14 @@ SETTINGS: tuple[Setting, ...] = (
        "指定投诉登记表所在工作表（不按表头查找）", "Settings.log_sheet", "Complaints"),
     _s("survey.sheet", v.sheet_name, None, "", "use this sheet as the survey",
        "指定满意度回访表所在工作表", "Settings.survey_sheet", "Survey"),
+    _s("log.absent", v.log_absent, (), "",
+       "fields the log does not have (`region; severity`): no missing-column error, one note (see the README)",
+       "投诉登记表没有的字段（不报缺列，只提示一次）", "Settings.absent", "region"),
+    _s("survey.absent", v.survey_absent, (), "", "fields the survey does not have (`region`)",
+       "回访表没有的字段", "Settings.absent", "region"),
+    _s("cells.blank", v.names, v.DEFAULT_BLANKS, "; ".join(v.DEFAULT_BLANKS),
+       "texts that mean an empty cell in every field (compared ignoring case and width)",
+       "在任何字段中都视为空单元格的文字", "Settings.blanks", "TBD"),
     _s("headers.<field>", v.names, (), "", "extra header aliases for a field (`headers.complaint_id = Ticket No`)",
        "字段的其他表头名称", "Settings.header_aliases", "Complaint number"),
     _s("categories", v.labels, DEFAULT_CATEGORIES, _CATEGORIES_TYPED,
@@ -186,7 +194,7 @@ def find(key: str) -> Setting:
     raise LookupError(key)
 
 
-_LISTS = (v.names, v.labels, v.keys, v.addresses, v.cut_fields, v.dates)
+_LISTS = (v.names, v.labels, v.keys, v.addresses, v.cut_fields, v.dates, v.log_absent, v.survey_absent)
 
 
 def toml_type_error(setting: Setting, value: object) -> str | None:

@@ -17,7 +17,7 @@ from addin.core.problems import Level, Problem, Report
 from addin.core.schema import SETTINGS_SHEET_NAMES, Field, normalize
 from addin.core.settings import OFF, Entry, Settings, build_settings, sheet_entries
 from addin.core.table import Grid, NotFound, Table, locate
-from addin.core.validate_columns import Checked, Context
+from addin.core.validate_columns import Checked, Context, column_notes
 from addin.core.validate_rows import check_log, check_survey
 from addin.core.values import spellings, unify
 
@@ -134,10 +134,14 @@ def _locate_tables(
     Raises `NoLogFound` without a log when `need_log`, and always without either table.
     """
     log = locate("complaint log", sheets, settings.log_fields(), settings.log_sheet, exclude=skip)
+    if isinstance(log, Table):
+        log.absent = settings.absent.get("log", frozenset())
     if isinstance(log, NotFound) and need_log:
         raise NoLogFound(log.message())
     taken = {log.sheet} if isinstance(log, Table) else set()
     survey = locate("survey", sheets, settings.survey_fields(), settings.survey_sheet, exclude=skip | taken)
+    if isinstance(survey, Table):
+        survey.absent = settings.absent.get("survey", frozenset())
     if isinstance(log, Table):
         return log, survey, log
     if isinstance(survey, NotFound):
@@ -154,6 +158,7 @@ def _check_tables(log: Table | NotFound, survey: Table | NotFound, ctx: Context,
             report.notes.append(table.message())
         else:
             checked.append(check(table, ctx))
+            report.notes.extend(column_notes(table, ctx.lang))
     unify_groups(checked)
     for one in checked:
         report.extend(one.problems)

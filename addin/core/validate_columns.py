@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 
-from addin.core.problems import SUGGESTION, Problem
+from addin.core.problems import SUGGESTION, Problem, column_letter
 from addin.core.schema import Field, Kind
 from addin.core.settings import Settings
 from addin.core.table import Table
-from addin.core.values import Bad, CellError, Vocabulary, clean_text, parse_date, parse_whole, parse_yes_no
+from addin.core.text import text
+from addin.core.values import Bad, CellError, Vocabulary, clean_text, fold, parse_date, parse_whole, parse_yes_no
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Context:
     lang: str
     date1904: bool = False
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
+
+    def blank(self, raw: object) -> bool:
+        """An empty cell, or a text that means one (`cells.blank`: `N/A`, `-`, `无`…)."""
+        return blank_cell(raw) or (raw.__class__ is str and fold(raw) in self.settings.blanks)
 
     @classmethod
     def make(cls, settings: Settings, as_of: datetime, lang: str, date1904: bool = False) -> Context:
@@ -78,6 +83,38 @@ def column_values(table: Table, key: str) -> list[object]:
         return [row[index] if index < len(row) else "" for row in cells]
 
 
+# Columns whose absence changes what the rules can say: one note per run, never a problem per row.
+CONSEQUENTIAL = ("region", "customer_id", "category", "severity", "first_response_at", "resolved_at")
+
+
+def column_notes(table: Table, lang: str) -> list[str]:
+    """A table's sheet-level notes: each near-miss header used, each consequential column it lacks."""
+    notes = [
+        text(
+            "note.near-miss",
+            lang,
+            sheet=table.sheet,
+            cell=f"{column_letter(g.column + 1)}{table.header_row}",
+            header=g.header,
+            field=g.key,
+            sure=f"{g.confidence:.0%}",
+        )  # fmt: skip
+        for g in table.guesses
+    ]
+    keys = {f.key for f in table.fields} | table.absent
+    for key in CONSEQUENTIAL:
+        if key in keys and key not in table.columns and (key in table.absent or not _required(table, key)):
+            declared = "declared" if key in table.absent else "missing"
+            notes.append(text(f"note.{declared}-column", lang, sheet=table.sheet, field=key)
+                         + text(f"note.without.{key}", lang))  # fmt: skip
+    return notes
+
+
+def _required(table: Table, key: str) -> bool:
+    """A required field missing is already a `missing-column` problem."""
+    return any(f.key == key and f.required for f in table.fields)
+
+
 def _as_is(value: object, kind: Kind) -> bool:
     """Already what the field wants: a datetime in a date column, trimmed text in a text column."""
     if kind is Kind.DATE:
@@ -106,10 +143,13 @@ def parse_column(checked: Checked, f: Field, ctx: Context) -> None:
     parse = _parser(f, ctx)
     distinct = set(raws)
     if True in distinct or False in distinct:
-        outcome_of = [_outcome(raw, f, parse) for raw in raws]
+        outcome_of = [_outcome(raw, f, parse, ctx.blank) for raw in raws]
         parsed = [None if r.__class__ is Bad else r for r in outcome_of]
     else:
-        outcomes = {raw: raw if _as_is(raw, f.kind) else _outcome(raw, f, parse) for raw in distinct}
+        outcomes = {
+            raw: raw if _as_is(raw, f.kind) and not ctx.blank(raw) else _outcome(raw, f, parse, ctx.blank)
+            for raw in distinct
+        }
         parsed = [outcomes[raw] for raw in raws]
         if not any(r.__class__ is Bad for r in outcomes.values()):
             checked.values[f.key] = parsed
@@ -122,11 +162,11 @@ def parse_column(checked: Checked, f: Field, ctx: Context) -> None:
     checked.values[f.key] = parsed
 
 
-def _outcome(raw: object, f: Field, parse: Callable[[object], object]) -> object:
+def _outcome(raw: object, f: Field, parse: Callable[[object], object], blank: Callable[[object], bool]) -> object:
     """The parsed value, None for an allowed blank, or a `Bad` saying which problem it is."""
     if raw.__class__ is CellError:
         return Bad("error-value")
-    if blank_cell(raw):
+    if blank(raw):
         return _BLANK if f.required else None
     return parse(raw)
 

@@ -14,7 +14,7 @@ from typing import cast
 from addin.core.problems import cell_ref
 from addin.core.schema import DONE_STATUSES, NOT_DONE_STATUSES, Field
 from addin.core.table import Table
-from addin.core.validate_columns import Checked, Context, blank_cell, column_values, parse_column
+from addin.core.validate_columns import Checked, Context, column_values, parse_column
 from addin.core.values import clean_text, fold
 
 MAX_OTHERS_NAMED = 5
@@ -82,6 +82,7 @@ def check_log(table: Table, ctx: Context) -> Checked:
     received, resolved, status = _dates(column("received_at")), column("resolved_at"), column("status")
     after_receipt = [(key, code, _dates(column(key))) for key, code in _AFTER_RECEIPT]
     status_field = fields["status"]
+    has_resolved = "resolved_at" in table.columns  # without the column: one note (`column_notes`), no row problems
     for i in range(n):
         start = received[i]
         if start is not None and (i, "received_at") not in checked.flagged:  # a future date explains the rest
@@ -89,7 +90,8 @@ def check_log(table: Table, ctx: Context) -> Checked:
                 if (moment := moments[i]) is not None and _before(moment, start):
                     checked.problem(code, i, key, moment, received=clean_text(start))
         state = status[i]
-        if state in DONE_STATUSES and resolved[i] is None and (i, "resolved_at") not in checked.flagged:
+        unrecorded = has_resolved and resolved[i] is None and (i, "resolved_at") not in checked.flagged
+        if state in DONE_STATUSES and unrecorded:
             checked.problem("resolved-without-time", i, "status", _label(ctx, status_field, state))
         elif state in NOT_DONE_STATUSES and resolved[i] is not None:
             checked.problem(
@@ -147,7 +149,8 @@ def check_survey(table: Table, ctx: Context) -> Checked:
         ratings = [checked.values[d.key] for d in dimensions]
         raws = [column_values(table, d.key) for d in dimensions]
         for i in range(len(table.rows)):
-            if all(r[i] is None for r in ratings) and all(blank_cell(r[i]) for r in raws):
+            if all(r[i] is None for r in ratings) and all(ctx.blank(r[i]) for r in raws):
                 checked.problem("no-rating", i, None, "")
-    _duplicates(checked, "response_id", "duplicate-response-id", header["response_id"])
+    if "response_id" in header:
+        _duplicates(checked, "response_id", "duplicate-response-id", header["response_id"])
     return checked

@@ -78,7 +78,38 @@ MESSAGES: dict[str, Entry] = {
     "problem.unknown-setting": Entry("Setting '{key}' is not known and was ignored", "未知设置项“{key}”，已忽略"),
     "problem.suggestion": Entry("; did you mean '{0}'?", "，是否为“{0}”？"),
     # The alert after an Excel button (addin.excel.buttons) and its status bar
-    "note.text": Entry("{text}", "{text}"),  # a reason built elsewhere (the table finder's), shown as it is
+    "note.text": Entry("{text}", "{text}"),
+    "note.near-miss": Entry(
+        "{sheet}!{cell}: header '{header}' read as {field} ({sure} sure); "
+        "set headers.{field} = \"{header}\" in the config to confirm it",
+        "{sheet}!{cell}：表头“{header}”按 {field} 读取（把握 {sure}）；"
+        "可在配置中设 headers.{field} = \"{header}\" 确认",
+    ),
+    "note.declared-column": Entry("{sheet}: no {field} column (declared absent)", "{sheet}：无 {field} 列（已声明）"),
+    "note.missing-column": Entry(
+        "{sheet}: no {field} column (declare it with log.absent or survey.absent)",
+        "{sheet}：没有 {field} 列（可用 log.absent 或 survey.absent 声明）",
+    ),
+    "note.without.region": Entry(": scores and counts are for the whole company only", "：得分和统计只有全公司"),
+    "note.without.customer_id": Entry(
+        ": repeat complaints cannot be found (they need a customer)", "：无法识别重复投诉（需要客户）"
+    ),
+    "note.without.category": Entry(
+        ": repeat complaints and clusters cannot be found (they need a category)",
+        "：无法识别重复投诉和群发投诉（需要类别）",
+    ),
+    "note.without.severity": Entry(
+        ": deadlines use the severity the facts call for (general unless complainants, legal action, media or age "
+        "say more)",
+        "：时限按事实对应的等级计算（除非人数、诉讼、媒体或时长提升，均为一般）",
+    ),
+    "note.without.first_response_at": Entry(
+        ": first responses are not checked against their deadline", "：不检查首次响应时限"
+    ),
+    "note.without.resolved_at": Entry(
+        ": closed complaints are not checked for a resolved time, and whether they were resolved late is unknown",
+        "：不检查已结案投诉的解决时间，也无法判断是否超时解决",
+    ),  # a reason built elsewhere (the table finder's), shown as it is
     "note.sheet-taken": Entry(
         "a sheet named '{wanted}' belongs to you, so results went to '{title}'",
         "已有名为“{wanted}”的工作表属于您，结果写入了“{title}”",
