@@ -75,7 +75,7 @@ RECEIVED = datetime(2026, 11, 1, 9, 0)
         ({"category": "产品质量"}, set()),
         ({"severity": "Urgent"}, {("unknown-severity", "Log!G2")}),
         ({"severity": "重大"}, set()),
-        ({"status": "Done"}, {("unknown-status", "Log!H2")}),
+        ({"status": "Parked"}, {("unknown-status", "Log!H2")}),
         ({"complainants": 0}, {("invalid-complainants", "Log!L2")}),
         ({"complainants": -2}, {("invalid-complainants", "Log!L2")}),
         ({"complainants": 1.5}, {("invalid-complainants", "Log!L2")}),

@@ -16,7 +16,7 @@ writes the log's data from row 5 of its sheet, the survey's from row 4):
 | log | 9 | status | open with a resolved time | open-with-resolved-time (warning) |
 | log | 10 | category | `工程质` / `Engineering qualty` | unknown-category |
 | log | 11 | severity | `紧急` / `Urgent` | unknown-severity |
-| log | 12 | status | `已完成` / `Done` | unknown-status |
+| log | 12 | status | `搁置` / `Parked` | unknown-status |
 | log | 13 | complainants | 0 | invalid-complainants |
 | log | 14 | legal | `可能` / `maybe` | invalid-yes-no |
 | log | 15 | region | blank | missing-value |
@@ -181,7 +181,7 @@ def _plant_log(records: list[dict[str, object]], lang: str) -> None:
     r[9]["status"], r[9]["resolved_at"] = _label(STATUSES, "open", lang), BASE - timedelta(days=18)
     r[10]["category"] = "工程质" if zh else "Engineering qualty"
     r[11]["severity"] = "紧急" if zh else "Urgent"
-    r[12]["status"] = "已完成" if zh else "Done"
+    r[12]["status"] = "搁置" if zh else "Parked"
     r[13]["complainants"] = 0
     r[14]["legal"] = "可能" if zh else "maybe"
     r[15]["region"] = ""

@@ -6,8 +6,9 @@ may be a *near miss*, with a confidence below 1:
 
 * a plural or singular of a name (`Complaint IDs`, `Categories`): 0.95;
 * a typo, by `difflib`'s ratio of the folded texts (`Complain ID` 0.95, `Catgory` 0.93);
-* a longer header that contains a name of four letters or more (`How satisfied are you with the
-  service attitude?`, `投诉类别（必填）`): 0.85.
+* for a rating dimension, a longer header that contains one of its names of four letters or
+  more (a form's question: `How satisfied are you with our service attitude?`): 0.85. Other
+  fields are not looked for inside longer headers: `Customer type` is no customer name.
 
 A near miss at `SURE` or above is used, and said in a sheet-level note (never silently): the
 user can make it exact with `headers.<field>`. Below it, the header is not used; `complaints map`
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from addin.core.schema import Field, normalize
+from addin.core.schema import Field, Kind, normalize
 
 SURE = 0.85  # lowest confidence a near miss is used at (and reported)
 CLOSEST = 0.6  # lowest confidence `complaints map` names as the closest field
@@ -68,7 +69,7 @@ class Matcher:
                 return Match(f, PLURAL, variant)
         best: Match | None = None
         for name, f in self.names:
-            confidence = _resemblance(folded, name)
+            confidence = _resemblance(folded, name, f.kind is Kind.RATING)
             if confidence > (best.confidence if best else 0):
                 best = Match(f, confidence, name)
         return best
@@ -88,9 +89,9 @@ def _number_variants(folded: str) -> tuple[str, ...]:
     return tuple(variants)
 
 
-def _resemblance(folded: str, name: str) -> float:
-    """A typo's ratio, or `CONTAINED` for a longer header holding the name; 0 when neither is close."""
-    if len(name) >= MIN_CONTAINED and len(folded) > len(name) and name in folded:
+def _resemblance(folded: str, name: str, rating: bool) -> float:
+    """A typo's ratio, or `CONTAINED` for a longer header holding a rating's name; 0 when neither is close."""
+    if rating and len(name) >= MIN_CONTAINED and len(folded) > len(name) and name in folded:
         return CONTAINED
     if min(len(folded), len(name)) < MIN_CONTAINED:
         return 0.0  # `ID` and `IP` are different words

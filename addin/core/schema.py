@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from addin.core.aliases import LOG_ALIASES, SURVEY_ALIASES
+
 DEFAULT_SCALE = 10  # the highest rating of a dimension (DOMAIN.md: ratings are 1-10)
 
 
@@ -68,51 +70,41 @@ class Label:
 
 
 # One region for both tables: the summary joins the log's counts and the survey's scores by it.
-REGION = Field("region", "Region", "区域", required=True, aliases=("地区", "大区", "分公司", "省份"), grouping=True)
+# Each field's other names (from real exports) are in `addin.core.aliases`.
+REGION = Field("region", "Region", "区域", required=True, aliases=LOG_ALIASES["region"], grouping=True)
 
 LOG_FIELDS: tuple[Field, ...] = (
-    Field(
-        "complaint_id",
-        "Complaint ID",
-        "投诉编号",
-        required=True,
-        aliases=("投诉单号", "编号", "ID", "Ticket ID", "Case ID"),
-    ),
-    Field(
-        "received_at",
-        "Received",
-        "投诉时间",
-        Kind.DATE,
-        required=True,
-        aliases=("受理时间", "投诉日期", "登记时间", "Date received", "Received at"),
-    ),
-    Field("customer_id", "Customer ID", "客户编号", required=True, aliases=("客户代码", "业主编号")),
-    Field("customer_name", "Customer", "客户名称", aliases=("客户姓名", "业主姓名", "Customer name")),
+    Field("complaint_id", "Complaint ID", "投诉编号", required=True, aliases=LOG_ALIASES["complaint_id"]),
+    Field("received_at", "Received", "投诉时间", Kind.DATE, required=True, aliases=LOG_ALIASES["received_at"]),
+    Field("customer_id", "Customer ID", "客户编号", required=True, aliases=LOG_ALIASES["customer_id"]),
+    Field("customer_name", "Customer", "客户名称", aliases=LOG_ALIASES["customer_name"]),
     REGION,
-    Field("channel", "Channel", "投诉渠道", aliases=("来源",), grouping=True),
+    Field("channel", "Channel", "投诉渠道", aliases=LOG_ALIASES["channel"], grouping=True),
     Field(
-        "category", "Category", "投诉类别", Kind.ENUM, required=True, enum="category", aliases=("投诉类型", "问题类别")
+        "category", "Category", "投诉类别", Kind.ENUM, required=True, enum="category", aliases=LOG_ALIASES["category"]
     ),
-    Field("subject", "Subject", "投诉对象", aliases=("项目", "楼盘", "产品", "设备型号"), grouping=True),
-    Field("severity", "Severity", "投诉等级", Kind.ENUM, required=True, enum="severity", aliases=("级别", "严重程度")),
-    Field("status", "Status", "处理状态", Kind.ENUM, required=True, enum="status", aliases=("状态",)),
-    Field("owner", "Owner", "责任人", aliases=("处理人", "经办人"), grouping=True),
-    Field("first_response_at", "First response", "首次响应时间", Kind.DATE, aliases=("响应时间", "First response at")),
-    Field("resolved_at", "Resolved", "解决时间", Kind.DATE, aliases=("办结时间", "结案时间", "Resolved at")),
+    Field("subject", "Subject", "投诉对象", aliases=LOG_ALIASES["subject"], grouping=True),
+    Field(
+        "severity", "Severity", "投诉等级", Kind.ENUM, required=True, enum="severity", aliases=LOG_ALIASES["severity"]
+    ),
+    Field("status", "Status", "处理状态", Kind.ENUM, required=True, enum="status", aliases=LOG_ALIASES["status"]),
+    Field("owner", "Owner", "责任人", aliases=LOG_ALIASES["owner"], grouping=True),
+    Field("first_response_at", "First response", "首次响应时间", Kind.DATE, aliases=LOG_ALIASES["first_response_at"]),
+    Field("resolved_at", "Resolved", "解决时间", Kind.DATE, aliases=LOG_ALIASES["resolved_at"]),
     # A "waiting on customer" pause, which stops the resolution clock only when both ends are recorded.
-    Field("paused_at", "Waiting since", "暂停开始", Kind.DATE, aliases=("待客户确认时间", "挂起时间", "Pause start")),
-    Field("resumed_at", "Waiting ended", "暂停结束", Kind.DATE, aliases=("恢复处理时间", "Pause end", "Resumed at")),
-    Field("complainants", "Complainants", "投诉人数", Kind.COUNT),
-    Field("legal", "Legal action", "诉讼", Kind.YES_NO, aliases=("法律诉讼",)),
-    Field("media", "Media exposure", "媒体曝光", Kind.YES_NO, aliases=("媒体",)),
-    Field("description", "Description", "投诉内容", aliases=("问题描述",)),
+    Field("paused_at", "Waiting since", "暂停开始", Kind.DATE, aliases=LOG_ALIASES["paused_at"]),
+    Field("resumed_at", "Waiting ended", "暂停结束", Kind.DATE, aliases=LOG_ALIASES["resumed_at"]),
+    Field("complainants", "Complainants", "投诉人数", Kind.COUNT, aliases=LOG_ALIASES["complainants"]),
+    Field("legal", "Legal action", "诉讼", Kind.YES_NO, aliases=LOG_ALIASES["legal"]),
+    Field("media", "Media exposure", "媒体曝光", Kind.YES_NO, aliases=LOG_ALIASES["media"]),
+    Field("description", "Description", "投诉内容", aliases=LOG_ALIASES["description"]),
 )
 
 SURVEY_BASE_FIELDS: tuple[Field, ...] = (
-    Field("response_id", "Response ID", "回访编号"),
-    Field("customer_id", "Customer ID", "客户编号", required=True, aliases=("客户代码",)),
+    Field("response_id", "Response ID", "回访编号", aliases=SURVEY_ALIASES["response_id"]),
+    Field("customer_id", "Customer ID", "客户编号", required=True, aliases=SURVEY_ALIASES["customer_id"]),
     REGION,
-    Field("surveyed_at", "Survey date", "回访日期", Kind.DATE, required=True, aliases=("调查日期", "Surveyed at")),
+    Field("surveyed_at", "Survey date", "回访日期", Kind.DATE, required=True, aliases=SURVEY_ALIASES["surveyed_at"]),
     Field("product_type", "Product type", "产品类型", grouping=True),
     Field("business_type", "Business type", "业态", grouping=True),
     Field("customer_type", "Customer type", "客户类型", grouping=True),
@@ -122,9 +114,9 @@ SURVEY_BASE_FIELDS: tuple[Field, ...] = (
 DEFAULT_DIMENSIONS: tuple[Field, ...] = (
     Field("skill", "Service skill", "服务技能", Kind.RATING),
     Field("attitude", "Service attitude", "服务态度", Kind.RATING),
-    Field("timeliness", "Timeliness", "服务及时性", Kind.RATING, aliases=("及时性",)),
+    Field("timeliness", "Timeliness", "服务及时性", Kind.RATING, aliases=SURVEY_ALIASES["timeliness"]),
     Field("parts", "Parts supply", "配件供应", Kind.RATING),
-    Field("overall", "Overall service", "服务综合", Kind.RATING, aliases=("综合服务",)),
+    Field("overall", "Overall service", "服务综合", Kind.RATING, aliases=SURVEY_ALIASES["overall"]),
 )
 
 DEFAULT_CATEGORIES: tuple[Label, ...] = (
@@ -146,12 +138,12 @@ SEVERITIES: tuple[Label, ...] = (
 )
 
 STATUSES: tuple[Label, ...] = (
-    Label("open", "Open", "待处理", ("new", "新建")),
-    Label("in_progress", "In progress", "处理中"),
-    Label("waiting", "Waiting on customer", "待客户确认", ("waiting",)),
-    Label("resolved", "Resolved", "已解决"),
-    Label("closed", "Closed", "已关闭", ("已结案", "已办结")),
-    Label("reopened", "Reopened", "重新打开"),
+    Label("open", "Open", "待处理", ("new", "新建", "未处理", "待受理", "To do", "Unassigned")),
+    Label("in_progress", "In progress", "处理中", ("processing", "working", "assigned", "在办")),
+    Label("waiting", "Waiting on customer", "待客户确认", ("waiting", "pending", "on hold", "挂起", "待回复")),
+    Label("resolved", "Resolved", "已解决", ("solved", "done", "completed", "fixed", "已处理", "已完成", "处理完成")),
+    Label("closed", "Closed", "已关闭", ("已结案", "已办结", "已结单", "已归档")),
+    Label("reopened", "Reopened", "重新打开", ("重开",)),
 )
 
 # Statuses that require a resolved time, and statuses under which a resolved time is odd.
