@@ -31,6 +31,7 @@ from addin.files.outcome import Outcome, check_file
 from addin.files.paths import expand
 from addin.files.run import JOBS, Options, planned_output, send_file
 from addin.mail.deliver import EmailJob
+from addin.map_command import map_command
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES, EXIT_MAIL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
@@ -382,6 +383,9 @@ def _email_files(files: list[Path], job: EmailJob) -> int:
             click.echo(f"{path}: not sent: {reason}", err=True)
         codes.append(EXIT_MAIL if done.failed else EXIT_OK)
     return max(codes, key=[EXIT_OK, EXIT_FILES, EXIT_MAIL, EXIT_INTERNAL].index)
+
+
+cli.add_command(map_command)
 
 
 def main() -> None:

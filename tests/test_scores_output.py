@@ -194,13 +194,27 @@ def test_run_on_a_workbook_without_survey_still_validates(tmp_path: Path) -> Non
     assert score.exit_code == 3 and "no survey sheet found" in score.stderr
 
 
-def test_a_survey_only_workbook_can_be_scored_but_not_run(tmp_path: Path) -> None:
-    source = write_workbook(tmp_path / "w.xlsx", {"Survey": survey_grid([response(1), response(2)])})
+def test_a_survey_only_workbook_is_scored_validated_and_run(tmp_path: Path) -> None:
+    source = write_workbook(tmp_path / "w.xlsx", {"Survey": survey_grid([response(1), response(2, attitude=11)])})
     score = invoke("score", str(source), "--json", *AS_OF_ARGS)
     assert score.exit_code == 0, score.output
     assert json.loads(score.stdout)["files"][0]["groups"][0]["responses"] == 2
+    validate = invoke("validate", str(source), "--json", *AS_OF_ARGS)
+    assert validate.exit_code == 1, validate.output  # the survey's own problem: a rating of 11
+    assert [p["code"] for p in json.loads(validate.stdout)["files"][0]["problems"]] == ["invalid-rating"]
     run = invoke("run", str(source), *AS_OF_ARGS)
-    assert run.exit_code == 3 and "no complaint log found" in run.stderr
+    assert run.exit_code == 1 and "no flags: deadlines and repeats need a complaint log" in run.stderr
+    assert "overall" in run.stdout and not (tmp_path / "w.summary.xlsx").exists()
+    flag = invoke("flag", str(source), *AS_OF_ARGS)
+    assert flag.exit_code == 3 and "flag needs a complaint log: no complaint log found" in flag.stderr
+
+
+def test_a_log_only_workbook_says_score_needs_a_survey(tmp_path: Path) -> None:
+    source = write_workbook(tmp_path / "w.xlsx", {"Log": log_grid([complaint(1)])})
+    score = invoke("score", str(source), *AS_OF_ARGS)
+    assert score.exit_code == 3 and "score needs a satisfaction survey" in score.stderr
+    run = invoke("run", str(source), *AS_OF_ARGS)
+    assert run.exit_code == 0 and "note: no scores" in run.stderr
 
 
 def test_chinese_workbook_gets_a_chinese_scores_sheet(tmp_path: Path) -> None:

@@ -95,10 +95,10 @@ def analyse(
             date1904=date1904,
             extra=request.config,
             owned=owned,
-            need_log=Job.VALIDATE in jobs or Job.FLAG in jobs,
+            need_log=jobs == (Job.FLAG,),
         )
     except NoLogFound as exc:
-        raise AnalysisError(str(exc)) from None
+        raise AnalysisError(_needs(jobs, str(exc))) from None
     for table in (outcome.log, outcome.survey):
         if table is not None:
             table.drop_cells()
@@ -108,9 +108,20 @@ def analyse(
         _score(analysis, request)
     if Job.FLAG in jobs and outcome.log_values is not None:
         _flag(analysis, request)
+    elif Job.FLAG in jobs:
+        analysis.notes.append(message("note.no-flags"))
     if analysis.flags is not None and request.complete:
         analysis.summary = summary_of(analysis)
     return analysis
+
+
+def _needs(jobs: tuple[Job, ...], reason: str) -> str:
+    """The "not found" reason, led by the table the command needs (`score` a survey, `flag` a log)."""
+    if jobs == (Job.SCORE,):
+        return f"score needs a satisfaction survey: {reason}"
+    if jobs == (Job.FLAG,):
+        return f"flag needs a complaint log: {reason}"
+    return reason  # it names both tables
 
 
 def summary_of(analysis: Analysis, region: str | None = None) -> Summary:
@@ -157,7 +168,8 @@ def _score(analysis: Analysis, request: Request) -> None:
         analysis.scores = score_survey(outcome.survey_values, outcome.settings, by=request.by, target=request.target)
     except ScoreError as exc:
         if not analysis.validated:
-            raise AnalysisError(str(exc)) from None
+            reason = str(exc) if outcome.survey is not None else f"score needs a satisfaction survey: {exc}"
+            raise AnalysisError(reason) from None
         analysis.notes.append(message("note.no-scores", reason=str(exc)))
         return
     if not analysis.validated and outcome.survey is not None:

@@ -125,12 +125,12 @@ class _Builder:
         except ValueError as exc:
             self._report(entry, "invalid-setting", str(exc))
         except LookupError:
-            self._report(entry, "unknown-setting")
+            self._report(entry, "unknown-setting", table.unknown_reason(entry.key))
 
     def _report(self, entry: Entry, code: str, reason: str = "") -> None:
         origin = entry.origin
         if origin.file is not None:
-            raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason or 'unknown setting'}")
+            raise ConfigError(f"{origin.file}: setting '{entry.key}': {reason}")
         params = (("key", entry.key), ("reason", reason))
         value = "•••" if entry.key in SECRET_KEYS else clean_text(entry.value)  # never copy a password out
         self.problems.append(Problem(code, origin.sheet or "", origin.row, origin.column, None, value, params))

@@ -8,6 +8,7 @@ when it is stale). A key with `<…>` stands for a family (`rules.<code>`: one p
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, time
@@ -231,6 +232,20 @@ def toml_type_error(setting: Setting, value: object) -> str | None:
     return f"expects {wanted}, not the TOML {type(value).__name__} {value!r}"
 
 
+def unknown_reason(key: str) -> str:
+    """Why a key is unknown, with the closest valid key and the valid ones (all field keys for `headers.`)."""
+    parts = key.split(".")
+    if parts[0] == "headers" and len(parts) == 2:
+        fields = sorted(_FIELD_KEYS)
+        close = difflib.get_close_matches(parts[1], fields, n=1, cutoff=0.5)
+        hint = f"did you mean headers.{close[0]}? " if close else ""
+        return f"no field '{parts[1]}'; {hint}field keys: {', '.join(fields)}"
+    valid = [s.key for s in SETTINGS]
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return f"unknown setting; {hint}valid keys: {', '.join(valid)}"
+
+
 def declared(key: str) -> Setting:
     """The table's row of that exact key, a family's included (`rules.<code>`)."""
     found = next((s for s in SETTINGS if s.key == key), None)
@@ -245,9 +260,16 @@ def markdown() -> str:
     for s in SETTINGS:
         default = "—" if not s.typed else "the eight of DOMAIN.md §2" if s.key == "categories" else f"`{s.typed}`"
         rows.append(f"| `{s.key}` | {default} | {s.en.replace('|', '&#124;')} |")
+    return "\n".join(rows) + "\n"
+
+
+def fields_markdown() -> str:
+    """The README's field table: every field key of both tables, its headers and every alias (`addin.core.aliases`)."""
+    rows = ["| table | field key | kind | required | headers and aliases |", "|---|---|---|---|---|"]
     for what, fields in (("log", LOG_FIELDS), ("survey", SURVEY_BASE_FIELDS + DEFAULT_DIMENSIONS)):
-        keys = ", ".join(f"`{f.key}` ({f.en} / {f.zh})" for f in fields)
-        rows += ["", f"Field keys of the {what}: {keys}."]
+        for f in fields:
+            names = ", ".join(dict.fromkeys((f.en, f.zh, *f.aliases)))
+            rows.append(f"| {what} | `{f.key}` | {f.kind.value} | {'yes' if f.required else ''} | {names} |")
     return "\n".join(rows) + "\n"
 
 

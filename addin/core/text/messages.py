@@ -75,7 +75,9 @@ MESSAGES: dict[str, Entry] = {
         "Dimension weights cannot be used, so no overall score: {reason}",
         "维度权重无法使用，不能计算综合得分：{reason}",
     ),
-    "problem.unknown-setting": Entry("Setting '{key}' is not known and was ignored", "未知设置项“{key}”，已忽略"),
+    "problem.unknown-setting": Entry(
+        "Setting '{key}' is not known and was ignored ({reason})", "未知设置项“{key}”，已忽略（{reason}）"
+    ),
     "problem.suggestion": Entry("; did you mean '{0}'?", "，是否为“{0}”？"),
     # The alert after an Excel button (addin.excel.buttons) and its status bar
     "note.text": Entry("{text}", "{text}"),
@@ -143,6 +145,10 @@ MESSAGES: dict[str, Entry] = {
     ),
     # Notes of a run (addin.files.run) and of the e-mail (addin.mail)
     "note.no-scores": Entry("no scores: {reason}", "无得分：{reason}"),
+    "note.no-flags": Entry(
+        "no flags: deadlines and repeats need a complaint log, and none was found",
+        "无预警：时限和重复投诉需要投诉登记表，未找到",
+    ),
     "note.invalid-ratings": Entry(
         "{n} invalid ratings were left out of the scores; 'complaints validate' lists them",
         "{n} 个无效评分未计入得分；'complaints validate' 会列出它们",
