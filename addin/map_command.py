@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from addin.core.mapping import describe, map_workbook, proposal
-from addin.core.settings import ConfigError, build_settings, sheet_entries
-from addin.core.validate import settings_sheet
+from addin.core.settings import ConfigError
+from addin.core.validate import workbook_settings
 from addin.files.config import read_config
 from addin.files.package import FileError
 from addin.files.paths import cannot_write
@@ -31,16 +31,13 @@ def map_command(path: Path, target: Path | None, force: bool, config: Path | Non
     try:
         limits, entries = read_config(config)
         loaded = load(path, limits)
-        own = settings_sheet(loaded.sheets)
-        layers = [sheet_entries(own, loaded.sheets[own])] if own else []
-        settings, _ = build_settings(*layers, entries)
+        settings, _, skip = workbook_settings(loaded.sheets, entries, loaded.owned)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     except FileError as exc:
         click.echo(f"{path}: {exc}", err=True)
         raise SystemExit(3) from None
-    skip = loaded.owned | ({own} if own else set())
-    report = map_workbook(loaded.sheets, settings, frozenset(skip))
+    report = map_workbook(loaded.sheets, settings, skip)
     for line in describe(report):
         click.echo(line)
     if target is not None:

@@ -31,15 +31,16 @@ from addin.core.schema import Field, Label, normalize
 from addin.core.setting_values import ABSENT_LOG, ABSENT_SURVEY
 from addin.core.settings import Settings
 from addin.core.table import HEADER_SCAN_ROWS, Candidate, Grid, best_header
-from addin.core.values import Bad, Vocabulary, clean_text, fold, is_blank, parse_date
+from addin.core.values import NO, YES, Bad, Vocabulary, clean_text, fold, is_blank, parse_date
 
 SAMPLES = 3  # distinct values shown per column
 MAX_CATEGORIES = 30
 MAX_SEVERITIES = 6
 _PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_YES = {"是", "yes", "y", "true", "1", "已结单", "已办结"}
-_NO = {"否", "no", "n", "false", "0", "未结单", "未办结"}
+# A status column of yes/no answers ("closed?"): the yes/no words of the checks, and a work order's own.
+_YES = YES | {"已结单", "已办结"}
+_NO = NO | {"未结单", "未办结"}
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def _enumerations(result: TableMap, settings: Settings, values: list[list[object
     used = result.used()
     for enum, labels in (("severity", settings.severities), ("status", settings.statuses)):
         if enum in used:
-            _aliases(result, enum, labels, values[used[enum].index], used[enum].header)
+            _aliases(result, enum, labels, values[used[enum].index])
     if "category" in used:
         cells = values[used["category"].index]
         known = Vocabulary(settings.categories)
@@ -182,14 +183,14 @@ def _enumerations(result: TableMap, settings: Settings, values: list[list[object
             result.unknown["category"] = unknown[:MAX_CATEGORIES]
 
 
-def _aliases(result: TableMap, enum: str, labels: tuple[Label, ...], cells: list[object], header: str) -> None:
+def _aliases(result: TableMap, enum: str, labels: tuple[Label, ...], cells: list[object]) -> None:
     vocabulary = Vocabulary(labels)
     distinct = list(dict.fromkeys(clean_text(v).strip() for v in cells))
-    yes_no = enum == "status" and {fold(v) for v in distinct} <= _YES | _NO
+    yes_no = enum == "status" and {normalize(v) for v in distinct} <= _YES | _NO
     for value in distinct:
         if vocabulary.match(value) is not None:
             continue
-        key = _meaning(enum, fold(value), yes_no)
+        key = _meaning(enum, normalize(value), yes_no)
         if key is None:
             result.unknown.setdefault(enum, []).append(value)
         else:

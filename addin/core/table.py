@@ -67,7 +67,9 @@ class Table:
     lang: str = "en"
     duplicates: tuple[tuple[str, int, int], ...] = ()
     guesses: tuple[Guess, ...] = ()
-    absent: frozenset[str] = frozenset()  # fields the user declared the table does not have
+    absent: frozenset[str] = (
+        frozenset()
+    )  # declared absent: not among `fields` (Settings leaves them out); for the notes
     _cells: list[Sequence[object]] | None = field(default=None, repr=False, compare=False)
     row_count: int = 0  # data rows found (set by `locate`); kept when the cells are dropped
 
@@ -84,7 +86,7 @@ class Table:
 
     @property
     def missing(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.required and f.key not in self.columns and f.key not in self.absent)
+        return tuple(f for f in self.fields if f.required and f.key not in self.columns)
 
     def column_of(self, key: str) -> int | None:
         """1-based column number of a field, as Excel shows it."""

@@ -98,6 +98,20 @@ def settings_sheet(sheets: Mapping[str, Grid]) -> str | None:
     return next((s for s in sheets if normalize(s) in wanted), None)
 
 
+def workbook_settings(
+    sheets: Mapping[str, Grid], extra: Sequence[Entry] = (), owned: frozenset[str] = frozenset()
+) -> tuple[Settings, list[Problem], frozenset[str]]:
+    """The settings of a workbook (its Settings sheet, then `extra`), their problems, and the sheets not to search.
+
+    `ConfigError` for a broken config file.
+    """
+    own = settings_sheet(sheets)
+    # `sheet_entries` only reads the rows; its `list[list[object]]` is narrower than the `Grid` it is given.
+    layers = [sheet_entries(own, sheets[own])] if own else []
+    settings, problems = build_settings(*layers, extra)
+    return settings, problems, owned | ({own} if own else frozenset())
+
+
 def check_workbook(
     sheets: Mapping[str, Grid],
     *,
@@ -114,11 +128,7 @@ def check_workbook(
     when there is neither a log nor a survey), and `ConfigError` for a broken config file;
     every other finding is a problem in the report.
     """
-    own = settings_sheet(sheets)
-    skip = owned | ({own} if own else set())
-    # `sheet_entries` only reads the rows; its `list[list[object]]` is narrower than the `Grid` it is given.
-    layers = [sheet_entries(own, sheets[own])] if own else []
-    settings, setting_problems = build_settings(*layers, extra)
+    settings, setting_problems, skip = workbook_settings(sheets, extra, owned)
     log, survey, first = _locate_tables(sheets, settings, skip, need_log)
     chosen = lang or (settings.lang if settings.lang != "auto" else first.lang)
     report = Report(lang=chosen)
