@@ -42,8 +42,7 @@ def map_command(path: Path, target: Path | None, force: bool, config: Path | Non
         click.echo(line)
     if target is not None:
         _write(target, proposal(report, path.name), force)
-    usable = any(t.sheet is not None and not t.unnamed for t in (report.log, report.survey))
-    raise SystemExit(0 if usable else 1)
+    raise SystemExit(0 if report.log.usable or report.survey.usable else 1)
 
 
 def _write(target: Path, text: str, force: bool) -> None:

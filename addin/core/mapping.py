@@ -70,6 +70,11 @@ class TableMap:
     categories: list[str] = field(default_factory=list)
     unknown: dict[str, list[str]] = field(default_factory=dict)  # enum -> values no alias was found for
 
+    @property
+    def usable(self) -> bool:
+        """The run would read this table with the proposed config: a header row naming every needed field."""
+        return self.sheet is not None and not self.unnamed
+
     def used(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns if c.key is not None}
 
@@ -81,10 +86,16 @@ class MapReport:
 
 
 def map_workbook(sheets: Mapping[str, Grid], settings: Settings, skip: frozenset[str] = frozenset()) -> MapReport:
-    """Both tables of a workbook mapped; the log's sheet is not searched for the survey."""
+    """Both tables of a workbook mapped, as the run finds them: a usable log's sheet holds no survey.
+
+    A log that is not usable does not take its sheet (a survey's Email/Branch columns are no log);
+    when the survey is found there, the log is looked for on the other sheets.
+    """
     log = map_table("log", sheets, settings.log_fields(), settings, skip)
-    taken = skip | ({log.sheet} if log.sheet and len(log.used()) >= 3 else set())
-    survey = map_table("survey", sheets, settings.survey_fields(), settings, frozenset(taken))
+    taken = skip | {log.sheet} if log.sheet is not None and log.usable else skip
+    survey = map_table("survey", sheets, settings.survey_fields(), settings, taken)
+    if not log.usable and survey.usable and survey.sheet == log.sheet:
+        log = map_table("log", sheets, settings.log_fields(), settings, skip | {str(survey.sheet)})
     return MapReport(log, survey)
 
 
@@ -144,7 +155,7 @@ def _from_values(result: TableMap, fields: tuple[Field, ...], values: list[list[
         if column.key is not None or not values[column.index]:
             continue
         cells = values[column.index]
-        guess = _guess(cells, column.index > id_at)
+        guess = _guess(cells, 0 <= id_at < column.index)
         if guess is None or guess[0] not in keys or guess[0] in used:
             continue
         key, why = guess

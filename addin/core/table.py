@@ -137,7 +137,9 @@ class NotFound:
     headers: tuple[str, ...] = ()  # the best row's texts, as the user wrote them
 
     def message(self) -> str:
-        examined = ", ".join(f"'{s}'" for s in self.sheets) or "none"
+        if not self.sheets:  # the log, the Settings and our own sheets are all there is
+            return f"no {self.what} found: no other sheet to look in (the log, settings and results sheets are skipped)"
+        examined = ", ".join(f"'{s}'" for s in self.sheets)
         text = f"no {self.what} found; sheets examined: {examined}"
         hint = "; `complaints map FILE` shows how each header was read and proposes a config"
         if self.best is None or not self.best.columns:

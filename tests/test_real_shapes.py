@@ -1,0 +1,215 @@
+"""Issue 16's "done when": `complaints map F --write c.toml && complaints run F --config c.toml` on
+real-shaped workbooks gives the counts their rows were built to give (`tests.real_shapes`), with
+no edits to the proposed config and no per-row flood for a column the file does not have.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from addin.cli import cli
+from addin.core.mapping import describe, map_workbook, proposal
+from addin.core.settings import Settings
+from tests import real_shapes
+from tests.real_shapes import AS_OF
+
+AS_OF_TEXT = AS_OF.isoformat(timespec="minutes")
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def map_then_run(path: Path) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """`map --write`, then `run --config` on what it wrote: map's output, the config, the run's JSON."""
+    config = path.with_suffix(".toml")
+    mapped = invoke("map", str(path), "--write", str(config))
+    assert mapped.exit_code == 0, mapped.output
+    ran = invoke("run", str(path), "--config", str(config), "--as-of", AS_OF_TEXT, "--json", "--out", str(path.parent))
+    assert ran.exit_code == 0, ran.output
+    (result,) = json.loads(ran.stdout)["files"]
+    return mapped.stdout, tomllib.loads(config.read_text(encoding="utf-8")), result
+
+
+def states(result: dict[str, Any]) -> dict[str, list[str]]:
+    """The flagged complaints by state."""
+    found: dict[str, list[str]] = {}
+    for c in result["complaints"]:
+        found.setdefault(c["state"], []).append(c["complaint_id"])
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def flagged(result: dict[str, Any], flag: str) -> list[str]:
+    return sorted(c["complaint_id"] for c in result["complaints"] if flag in c["flags"])
+
+
+def test_a_ticket_export_with_a_kpi_block_runs_with_the_proposed_config(tmp_path: Path) -> None:
+    path = real_shapes.ticket_export(tmp_path / "tickets.xlsx")
+    shown, config, result = map_then_run(path)
+    assert "complaint log: sheet 'Tickets', header row 5" in shown  # below the KPI block
+    for line in (
+        "'Priority' -> severity (exact)",
+        "'Agent' -> owner (exact)",
+        "'Contact ID' -> customer_id (exact)",
+        "'Created' -> received_at (exact)",
+        "severity values read as general: Normal, Low",
+        "severity values read as major: Urgent",
+    ):
+        assert line in shown
+    assert config["log"] == {"sheet": "Tickets", "absent": ["region", "first_response_at"]}
+    assert config["aliases"]["severity"] == {"general": ["Normal", "Low"], "hot": ["High"], "major": ["Urgent"]}
+    assert config["categories"] == ["Question", "Incident", "Problem", "Task"]  # most frequent first
+
+    assert (result["errors"], result["warnings"], result["problems"]) == (0, 0, [])  # `-`, `null`: blanks
+    assert result["log"] == {"sheet": "Tickets", "header_row": 5, "rows": len(real_shapes.TICKETS)}
+    assert states(result) == {
+        "overdue": ["T-1004", "T-1005"],
+        "due-soon": ["T-1007"],
+        "resolved-late": ["T-1003"],
+        "resolved-on-time": ["T-1006"],
+    }
+    assert flagged(result, "repeat") == flagged(result, "secondary") == ["T-1006"]
+    assert flagged(result, "under-graded") == ["T-1004", "T-1005", "T-1006"]
+    assert result["flag_counts"]["no-first-response"] == 0  # no column: one note, not a flag per open row
+    absent_notes = [n for n in result["notes"] if "declared absent" in n]
+    assert absent_notes == [
+        "Tickets: no region column (declared absent): scores and counts are for the whole company only",
+        "Tickets: no first_response_at column (declared absent): "
+        "first responses are not checked against their deadline",
+    ]
+    flags = openpyxl.load_workbook(result["outputs"]["summary"], read_only=True)["Flags"]
+    listed = {row[0] for row in flags.iter_rows(min_row=5, values_only=True) if row and row[0]}
+    assert {"T-1003", "T-1004", "T-1005", "T-1006", "T-1007"} <= listed
+
+
+def test_the_same_export_without_the_config_says_what_is_wrong_and_the_map_fixes_it(tmp_path: Path) -> None:
+    path = real_shapes.ticket_export(tmp_path / "tickets.xlsx")
+    ran = invoke("validate", str(path), "--as-of", AS_OF_TEXT, "--json", "--out", str(tmp_path))
+    (result,) = json.loads(ran.stdout)["files"]
+    assert result["counts"]["missing-column"] == 1  # region: a user must say it is absent
+    assert result["counts"]["unknown-severity"] == len(real_shapes.TICKETS)  # Normal/Low/High/Urgent
+    assert result["counts"]["unknown-category"] == len(real_shapes.TICKETS)  # the tool's own categories
+
+
+def test_a_google_forms_export_is_scored_with_the_proposed_config(tmp_path: Path) -> None:
+    path = real_shapes.forms_export(tmp_path / "forms.xlsx")
+    shown, config, result = map_then_run(path)
+    assert "survey: sheet 'Form Responses 1', header row 1" in shown
+    assert "'Timestamp' -> surveyed_at (exact)" in shown
+    assert "'Email Address' -> customer_id (exact)" in shown
+    assert "'Branch' -> region (exact)" in shown
+    assert config["survey"] == {"sheet": "Form Responses 1"}
+    assert "log" not in config  # the form's Email/Branch columns are not taken for a log
+    dimensions = ("skill", "attitude", "timeliness", "parts", "overall")
+    assert {k: config["headers"][k] for k in dimensions} == {
+        k: [q] for k, q in zip(dimensions, real_shapes.QUESTIONS, strict=True)
+    }
+    rerun = invoke("map", str(path), "--config", str(path.with_suffix(".toml")))
+    assert "near miss" not in rerun.stdout  # the written config makes every question exact
+
+    assert (result["errors"], result["warnings"]) == (0, 0)
+    assert "flag_counts" not in result and list(result["outputs"]) == ["report"]  # no log: no summary
+    groups = {g["keys"].get("region", "company"): g for g in result["groups"]}
+    assert set(groups) == {"North", "South", "company"}  # `north ` is North
+    for branch, answers in real_shapes.FORM_RATINGS.items():
+        group = groups[branch]
+        assert group["responses"] == len(answers)
+        for d, key in enumerate(dimensions):
+            given = [a[d] for a in answers if a[d] is not None]
+            assert group["dimensions"][key]["answered"] == len(given)
+            assert group["dimensions"][key]["score"] == int(sum(given) * 100 / len(given)) / 10  # truncated
+    assert groups["North"]["dimensions"]["parts"]["answered"] == 5  # the skipped question is no zero
+
+
+def test_a_chinese_work_order_log_runs_with_the_proposed_config(tmp_path: Path) -> None:
+    path = real_shapes.work_orders(tmp_path / "orders.xlsx")
+    shown, config, result = map_then_run(path)
+    assert "complaint log: sheet '投诉工单', header row 3" in shown  # below the title
+    for line in (
+        "'工单编号' -> complaint_id (exact)",
+        "'用户号码' -> customer_id (exact)",
+        "'派单时间' -> first_response_at (exact)",
+        "'结单时间' -> resolved_at (exact)",
+        "status values read as closed: 是",
+        "status values read as open: 否",
+    ):
+        assert line in shown
+    assert config["log"] == {"sheet": "投诉工单", "absent": ["region", "severity"]}
+    assert config["aliases"]["status"] == {"closed": ["是"], "open": ["否"]}
+    assert sorted(config["categories"]) == sorted({row[4] for row in real_shapes.ORDERS})
+
+    assert (result["errors"], result["warnings"], result["problems"]) == (0, 0, [])  # `无` is a blank
+    assert states(result) == {
+        "overdue": ["GD2026110003", "GD2026110004"],
+        "no-first-response": ["GD2026110007"],
+        "due-soon": ["GD2026110006"],
+        "resolved-late": ["GD2026110002"],
+    }
+    # 13800000001 stored as a number and as text is one customer
+    assert flagged(result, "repeat") == flagged(result, "secondary") == ["GD2026110004"]
+    assert result["flag_counts"]["under-graded"] == 0  # nothing recorded to be graded lower
+    assert sum("已声明" in n for n in result["notes"]) == 2  # region, severity: one note each
+
+
+def test_map_finds_fields_by_their_values_and_proposes_aliases() -> None:
+    """Headers no alias knows: the dates after the ID, the priority words, the phone numbers."""
+    header = ["Ticket ID", "When", "Prio", "Status", "Type", "Caller", "Zone"]
+    rows: list[list[object]] = [
+        [f"INC{n:03d}", datetime(2026, 11, n, 9), ("Low", "Medium", "High")[n % 3], "Open", "Outage",
+         f"+44 20 7946 {n:04d}", "East"]
+        for n in range(1, 13)
+    ]  # fmt: skip
+    report = map_workbook({"Export": [header, *rows]}, Settings())
+    used = report.log.used()
+    assert {k: used[k].header for k in ("received_at", "severity", "customer_id")} == {
+        "received_at": "When",
+        "severity": "Prio",
+        "customer_id": "Caller",
+    }
+    assert used["received_at"].why == "dates after the ID"
+    assert report.log.aliases[("severity", "important")] == ["Medium"]
+    assert report.log.unnamed == [] and "region" in report.log.absent  # `Zone` is no known name
+    config = tomllib.loads(proposal(report, "export.xlsx"))
+    assert config["headers"]["received_at"] == ["When"] and config["headers"]["severity"] == ["Prio"]
+    assert any("'When' -> received_at" in line and "70% sure" in line for line in describe(report))
+
+
+def test_a_date_column_before_any_id_is_not_taken_for_the_receipt() -> None:
+    rows: list[list[object]] = [["When", "Who", "Region"], *[[datetime(2026, 11, n), "x", "East"] for n in (1, 2)]]
+    report = map_workbook({"Sheet1": rows}, Settings())
+    assert "received_at" not in report.log.used()
+
+
+def test_map_exit_codes_and_write_refuses_to_replace(tmp_path: Path) -> None:
+    path = real_shapes.ticket_export(tmp_path / "tickets.xlsx")
+    config = tmp_path / "c.toml"
+    config.write_text("# mine\n", encoding="utf-8")
+    refused = invoke("map", str(path), "--write", str(config))
+    assert refused.exit_code == 2 and "--force" in refused.output
+    assert config.read_text(encoding="utf-8") == "# mine\n"
+    assert invoke("map", str(path), "--write", str(config), "--force").exit_code == 0
+    assert "[aliases.severity]" in config.read_text(encoding="utf-8")
+    other = openpyxl.Workbook()
+    other.active.append(["Name", "Notes"])  # type: ignore[union-attr]
+    other.save(tmp_path / "other.xlsx")
+    neither = invoke("map", str(tmp_path / "other.xlsx"))
+    assert neither.exit_code == 1 and "complaint log: no header row" in neither.stdout
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    broken = invoke("map", str(tmp_path / "broken.xlsx"))
+    assert broken.exit_code == 3 and "Traceback" not in broken.output
+
+
+@pytest.mark.parametrize("build", [real_shapes.ticket_export, real_shapes.work_orders])
+def test_the_input_is_not_touched_by_map_or_run(tmp_path: Path, build: Any) -> None:
+    path = build(tmp_path / "in.xlsx")
+    before = path.read_bytes()
+    map_then_run(path)
+    assert path.read_bytes() == before
