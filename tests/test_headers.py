@@ -92,3 +92,10 @@ def test_an_unknown_field_key_lists_the_valid_ones_with_the_closest() -> None:
     _, problems = build_settings([Entry("headers.complaintid", "No.")])
     reason = dict(problems[0].params)["reason"]
     assert "did you mean headers.complaint_id?" in reason and "received_at" in reason
+
+
+def test_a_survey_sheet_setting_naming_the_logs_sheet_says_so() -> None:
+    outcome = _check(log_grid([complaint(1), complaint(2)]), Entry("survey.sheet", "Log"))
+    assert "no survey (sheet 'Log' named in Settings holds the complaint log or is the add-in's own)" in " ".join(
+        outcome.report.notes
+    )

@@ -48,6 +48,7 @@ LOG_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "status": (
         "状态", "工单状态", "是否结单", "是否办结", "Ticket status", "Current status", "Case status",
+        "Company response", "Company response to consumer",
     ),
     "owner": (
         "处理人", "经办人", "承办人", "处理部门", "责任部门", "Agent", "Assignee", "Assigned to", "Handler",
@@ -105,5 +106,10 @@ PRIORITY_WORDS: dict[str, str] = {
     "low": "general", "normal": "general", "medium": "important", "high": "hot", "urgent": "major",
     "critical": "major", "p4": "general", "p3": "general", "p2": "important", "p1": "hot", "p0": "major",
     "低": "general", "普通": "general", "中": "important", "高": "hot", "紧急": "major", "特急": "major",
+}
+# Status values of exports that say more than the status (the CFPB's company responses): the start of the
+# folded value -> the status it means (`complaints map` proposes them as aliases).
+STATUS_PREFIXES: dict[str, str] = {
+    "closedwith": "closed", "closed": "closed", "untimelyresponse": "open",
 }
 # fmt: on

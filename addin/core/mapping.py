@@ -25,18 +25,18 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from addin.core.aliases import PRIORITY_WORDS
+from addin.core.aliases import PRIORITY_WORDS, STATUS_PREFIXES
 from addin.core.headers import CLOSEST, Matcher
-from addin.core.schema import Field, Label, normalize
+from addin.core.schema import Field, Kind, Label, normalize
 from addin.core.setting_values import ABSENT_LOG, ABSENT_SURVEY
 from addin.core.settings import Settings
 from addin.core.table import HEADER_SCAN_ROWS, Candidate, Grid, best_header
 from addin.core.values import NO, YES, Bad, Vocabulary, clean_text, fold, is_blank, parse_date
 
 SAMPLES = 3  # distinct values shown per column
-MAX_CATEGORIES = 30
+MAX_CATEGORIES = 200  # a log's own list is proposed up to this many values
 MAX_SEVERITIES = 6
-_PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")
+_PHONE = re.compile(r"^\+?[\d\s\-()]{7,20}$")  # and at least 7 digits, and no date
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A status column of yes/no answers ("closed?"): the yes/no words of the checks, and a work order's own.
 _YES = YES | {"已结单", "已办结"}
@@ -66,6 +66,7 @@ class TableMap:
     columns: list[Column] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)  # fields proposed as absent
     unnamed: list[str] = field(default_factory=list)  # fields the run needs and nothing names
+    ratings: int = 0  # rating columns found (a survey needs one)
     aliases: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (enum, key) -> values
     categories: list[str] = field(default_factory=list)
     unknown: dict[str, list[str]] = field(default_factory=dict)  # enum -> values no alias was found for
@@ -73,7 +74,7 @@ class TableMap:
     @property
     def usable(self) -> bool:
         """The run would read this table with the proposed config: a header row naming every needed field."""
-        return self.sheet is not None and not self.unnamed
+        return self.sheet is not None and not self.unnamed and (self.what == "log" or self.ratings > 0)
 
     def used(self) -> dict[str, Column]:
         return {c.key: c for c in self.columns if c.key is not None}
@@ -95,8 +96,16 @@ def map_workbook(sheets: Mapping[str, Grid], settings: Settings, skip: frozenset
     taken = skip | {log.sheet} if log.sheet is not None and log.usable else skip
     survey = map_table("survey", sheets, settings.survey_fields(), settings, taken)
     if not log.usable and survey.usable and survey.sheet == log.sheet:
-        log = map_table("log", sheets, settings.log_fields(), settings, skip | {str(survey.sheet)})
+        if _by_header(survey) >= _by_header(log):
+            log = map_table("log", sheets, settings.log_fields(), settings, skip | {str(survey.sheet)})
+        else:  # a log missing a column names more of its fields than the survey: the survey is elsewhere
+            survey = map_table("survey", sheets, settings.survey_fields(), settings, skip | {str(log.sheet)})
     return MapReport(log, survey)
+
+
+def _by_header(table: TableMap) -> int:
+    """How many fields a table's headers name (not its values)."""
+    return sum(c.key is not None and c.why in ("header", "near miss") for c in table.columns)
 
 
 def map_table(
@@ -135,6 +144,7 @@ def map_table(
     _enumerations(result, settings, values)
     allowed = ABSENT_LOG if what == "log" else ABSENT_SURVEY
     used = result.used()
+    result.ratings = sum(f.kind is Kind.RATING and f.key in used for f in fields)
     for f in fields:
         if f.key not in used and (f.required or f.key in ("first_response_at", "resolved_at")):
             (result.absent if f.key in allowed else result.unnamed).append(f.key)
@@ -172,9 +182,14 @@ def _guess(cells: list[object], after_id: bool) -> tuple[str, str] | None:
     if 2 <= len(distinct) <= MAX_SEVERITIES and sum(d in PRIORITY_WORDS for d in distinct) >= 2:
         return "severity", f"{len(distinct)} values like {', '.join(sorted(distinct)[:3])}"
     texts = [clean_text(v) for v in cells[:200]]
-    if sum(bool(_PHONE.match(t) or _EMAIL.match(t)) for t in texts) >= 0.8 * len(texts):
+    if dates < 0.2 * len(texts) and sum(_contact(t) for t in texts) >= 0.8 * len(texts):
         return "customer_id", "phone numbers or e-mail addresses"
     return None
+
+
+def _contact(text: str) -> bool:
+    """A phone number (at least 7 digits) or an e-mail address."""
+    return bool(_EMAIL.match(text) or (_PHONE.match(text) and sum(ch.isdigit() for ch in text) >= 7))
 
 
 def _enumerations(result: TableMap, settings: Settings, values: list[list[object]]) -> None:
@@ -214,7 +229,7 @@ def _meaning(enum: str, folded: str, yes_no: bool) -> str | None:
         return PRIORITY_WORDS.get(folded)
     if yes_no:
         return "closed" if folded in _YES else "open"
-    return None
+    return next((key for start, key in STATUS_PREFIXES.items() if folded.startswith(start)), None)
 
 
 def describe(report: MapReport) -> list[str]:
@@ -230,6 +245,8 @@ def describe(report: MapReport) -> list[str]:
             lines.append("  " + _line(c))
         lines += [f"  absent (declared in the proposal): {', '.join(table.absent)}"] if table.absent else []
         lines += [f"  NOT FOUND, name its header: {', '.join(table.unnamed)}"] if table.unnamed else []
+        if table.what == "survey" and not table.ratings:
+            lines.append('  NOT FOUND: no rating column; name one under [headers] (skill = ["<your header>"])')
         for (enum, key), found in table.aliases.items():
             lines.append(f"  {enum} values read as {key}: {', '.join(found)}")
         if table.categories:

@@ -241,7 +241,9 @@ def locate(
         wanted = normalize(explicit)
         names = [s for s in names if normalize(s) == wanted]
         if not names:
-            return NotFound(f"{what} (sheet '{explicit}' named in Settings does not exist)", tuple(sheets), None, ())
+            taken = any(normalize(s) == wanted for s in exclude)
+            why = "holds the complaint log or is the add-in's own" if taken else "does not exist"
+            return NotFound(f"{what} (sheet '{explicit}' named in Settings {why})", tuple(sheets), None, ())
     candidates = [c for s in names if (c := best_header(s, sheets[s], fields, matcher)) is not None]
     best = max(candidates, key=lambda c: c.score, default=None)
     accept = best if explicit is not None and best is not None else (best if _accepts(best, fields) else None)
