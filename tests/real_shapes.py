@@ -140,3 +140,20 @@ def _save(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
                     cell.number_format = "yyyy-mm-dd hh:mm:ss"
     book.save(path)
     return path
+
+
+REVIEW_HEADER = ["airline_name", "date", "author_country", "overall_rating", "seat_comfort_rating",
+                 "cabin_staff_rating", "recommended"]  # fmt: skip
+# (overall 1-10, seat comfort 1-5, cabin staff 1-5); "NA" or 0: not answered, as the review site exports it
+REVIEW_RATINGS: list[tuple[object, object, object]] = [
+    (8, 4, 5), (3, 1, 2), (10, 5, 5), ("NA", 3, 4), (6, 0, 3), (9, 4, "NA"), (2, 2, 1), (7, 3, 0), (5, 3, 3),
+]  # fmt: skip
+
+
+def airline_reviews(path: Path) -> Path:
+    """A review export with its own rating columns (1-10 and 1-5), `NA` and 0 for no answer, no region."""
+    rows: list[list[object]] = [REVIEW_HEADER]
+    for n, (overall, seat, staff) in enumerate(REVIEW_RATINGS):
+        recommended = int(isinstance(overall, int) and overall >= 6)
+        rows.append(["flybe", f"2015-0{1 + n % 9}-1{n}", "United Kingdom", overall, seat, staff, recommended])
+    return _save(path, {"airline": rows})

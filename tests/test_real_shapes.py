@@ -114,6 +114,7 @@ def test_a_google_forms_export_is_scored_with_the_proposed_config(tmp_path: Path
     assert "'Branch' -> region (exact)" in shown
     assert config["survey"] == {"sheet": "Form Responses 1"}
     assert "log" not in config  # the form's Email/Branch columns are not taken for a log
+    assert "dimensions" not in config  # every default dimension has its question
     dimensions = ("skill", "attitude", "timeliness", "parts", "overall")
     assert {k: config["headers"][k] for k in dimensions} == {
         k: [q] for k, q in zip(dimensions, real_shapes.QUESTIONS, strict=True)
@@ -241,3 +242,63 @@ def test_a_raw_cfpb_export_runs_with_the_proposed_config(tmp_path: Path) -> None
     assert result["counts"] == {"missing-value": sum(not r["State"] for r in records)}  # a blank State only
     still_open = {"In progress", "Untimely response"}
     assert result["flag_counts"]["overdue"] == sum(r["CompanyResponseConsumer"] in still_open for r in records)
+
+
+def _answered(ratings: list[object]) -> list[int]:
+    return [r for r in ratings if isinstance(r, int) and r > 0]
+
+
+def test_a_surveys_own_rating_columns_are_proposed_as_its_dimensions(tmp_path: Path) -> None:
+    path = real_shapes.airline_reviews(tmp_path / "reviews.xlsx")
+    config_path = path.with_suffix(".toml")
+    mapped = invoke("map", str(path), "--write", str(config_path))
+    assert mapped.exit_code == 0, mapped.output
+    assert "'seat_comfort_rating' -> seat_comfort (whole numbers up to 5, 70% sure)" in mapped.stdout
+    assert "'date' -> surveyed_at (dates, 70% sure)" in mapped.stdout
+    assert "'recommended': not used" in mapped.stdout  # 0/1 is no rating
+    written = config_path.read_text(encoding="utf-8")
+    config = tomllib.loads(written)
+    assert config["dimensions"] == ["overall", "seat_comfort", "cabin_staff"]
+    assert config["dimension"] == {
+        "seat_comfort": {"name": "seat_comfort_rating", "scale": 5},
+        "cabin_staff": {"name": "cabin_staff_rating", "scale": 5},
+    }
+    assert config["survey"]["absent"] == ["customer_id", "region"]
+    args = ("run", str(path), "--config", str(config_path), "--as-of", AS_OF_TEXT, "--json", "--out", str(tmp_path))
+    ran = invoke(*args)
+    (result,) = json.loads(ran.stdout)["files"]
+    zeros = sum(r == 0 for row in real_shapes.REVIEW_RATINGS for r in row)
+    assert ran.exit_code == 1 and result["counts"] == {"invalid-rating": zeros}  # 0 is below every scale
+    # the one edit the proposal's comment offers: 0 means not answered
+    config_path.write_text(written.replace("# cells.blank", "cells.blank"), encoding="utf-8")
+    ran = invoke(*args)
+    (result,) = json.loads(ran.stdout)["files"]
+    assert ran.exit_code == 0 and result["counts"] == {}
+    (company,) = result["groups"]
+    for d, key in enumerate(("overall", "seat_comfort", "cabin_staff")):
+        given = _answered([row[d] for row in real_shapes.REVIEW_RATINGS])
+        scale = 10 if key == "overall" else 5
+        exact = sum(given) * 100 / (len(given) * scale)
+        assert company["dimensions"][key]["score"] == int(exact * 10) / 10, key
+
+
+SKYTRAX = Path(__file__).parents[2] / "shared" / "datasets" / "skytrax_ratings.csv"
+
+
+@pytest.mark.skipif(not SKYTRAX.exists(), reason="the Skytrax reviews are in ../shared/datasets, absent here")
+def test_the_real_skytrax_reviews_are_scored_on_their_own_dimensions(tmp_path: Path) -> None:
+    with SKYTRAX.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    book.save(tmp_path / "skytrax.xlsx")
+    shown, config, result = map_then_run(tmp_path / "skytrax.xlsx", exit_code=1)  # zeros: invalid ratings
+    assert len(config["dimensions"]) == 8 and config["dimension"]["seat_comfort"]["scale"] == 5
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    overall = [int(r["overall_rating"]) for r in records if r["overall_rating"].isdigit()]
+    (company,) = result["groups"]
+    assert company["dimensions"]["overall"]["answered"] == len(overall)
+    assert company["dimensions"]["overall"]["score"] == int(sum(overall) * 100 / len(overall)) / 10

@@ -144,7 +144,8 @@ def findings(analysis: Analysis, lang: str = "en") -> list[str]:
     if scores is not None:
         overall = "—" if scores.total.overall is None else f"{shown(scores.total.overall):.1f}"
         regions = sum(1 for g in scores.level(company=False, with_by=False) if g.named_region)
-        parts.append(text("run.scored", lang, overall=overall, target=f"{shown(scores.target):g}", regions=regions))
+        key = "run.scored" if regions else "run.scored-company"
+        parts.append(text(key, lang, overall=overall, target=f"{shown(scores.target):g}", regions=regions))
     if analysis.flags is not None:
         counts, clusters = analysis.flags.counts(), len(analysis.flags.clusters)
         parts.append(

@@ -23,12 +23,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from addin.core.aliases import PRIORITY_WORDS, STATUS_PREFIXES
 from addin.core.headers import CLOSEST, Matcher
+from addin.core.map_ratings import Dimension, dimension_key, rating_scale
 from addin.core.schema import Field, Kind, Label, normalize
-from addin.core.setting_values import ABSENT_LOG, ABSENT_SURVEY
+from addin.core.setting_values import ABSENT_LOG, ABSENT_SURVEY, DEFAULT_BLANKS
 from addin.core.settings import Settings
 from addin.core.table import HEADER_SCAN_ROWS, Candidate, Grid, best_header
 from addin.core.values import NO, YES, Bad, Vocabulary, clean_text, fold, is_blank, parse_date
@@ -67,6 +68,8 @@ class TableMap:
     absent: list[str] = field(default_factory=list)  # fields proposed as absent
     unnamed: list[str] = field(default_factory=list)  # fields the run needs and nothing names
     ratings: int = 0  # rating columns found (a survey needs one)
+    dimensions: list[Dimension] = field(default_factory=list)  # proposed instead of the defaults
+    zeros: int = 0  # ratings of 0 (below every scale: often "not answered")
     aliases: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (enum, key) -> values
     categories: list[str] = field(default_factory=list)
     unknown: dict[str, list[str]] = field(default_factory=dict)  # enum -> values no alias was found for
@@ -124,7 +127,7 @@ def map_table(
     grid = sheets[best.sheet]
     result.sheet, result.header_row = best.sheet, best.header_row
     header = grid[best.header_row - 1]
-    values = [_column(grid, best.header_row, c) for c in range(len(header))]
+    values = [_column(grid, best.header_row, c, settings.blanks) for c in range(len(header))]
     by_column = {c: k for k, c in best.columns.items()}
     guessed = {g.column: g.confidence for g in best.guesses}
     for c, cell in enumerate(header):
@@ -140,24 +143,33 @@ def map_table(
             closest = near.field.key if near and near.confidence >= CLOSEST else None
             column = Column(c, text, None, near.confidence if closest and near else 0.0, closest, samples)
         result.columns.append(column)
-    _from_values(result, fields, values)
+    _from_values(result, fields, values, what)
+    if what == "survey":
+        _own_dimensions(result, fields, values)
     _enumerations(result, settings, values)
     allowed = ABSENT_LOG if what == "log" else ABSENT_SURVEY
     used = result.used()
-    result.ratings = sum(f.kind is Kind.RATING and f.key in used for f in fields)
+    result.ratings = len(result.dimensions) or sum(f.kind is Kind.RATING and f.key in used for f in fields)
     for f in fields:
         if f.key not in used and (f.required or f.key in ("first_response_at", "resolved_at")):
             (result.absent if f.key in allowed else result.unnamed).append(f.key)
     return result
 
 
-def _column(grid: Grid, header_row: int, c: int) -> list[object]:
-    """The non-blank values under a header."""
-    return [row[c] for row in grid[header_row:] if c < len(row) and not is_blank(row[c])]
+def _column(grid: Grid, header_row: int, c: int, blanks: frozenset[str]) -> list[object]:
+    """The values under a header, without blanks and placeholders (`cells.blank`)."""
+    return [
+        row[c]
+        for row in grid[header_row:]
+        if c < len(row) and not is_blank(row[c]) and not (isinstance(row[c], str) and fold(row[c]) in blanks)
+    ]
 
 
-def _from_values(result: TableMap, fields: tuple[Field, ...], values: list[list[object]]) -> None:
-    """Fields no header names, recognised by their values in the columns no header took."""
+def _from_values(result: TableMap, fields: tuple[Field, ...], values: list[list[object]], what: str) -> None:
+    """Fields no header names, recognised by their values in the columns no header took.
+
+    A survey's first column of dates is its survey date; a log's receipt is a column of dates after its ID.
+    """
     keys = {f.key for f in fields}
     used = result.used()
     id_at = used["complaint_id"].index if "complaint_id" in used else -1
@@ -165,7 +177,9 @@ def _from_values(result: TableMap, fields: tuple[Field, ...], values: list[list[
         if column.key is not None or not values[column.index]:
             continue
         cells = values[column.index]
-        guess = _guess(cells, 0 <= id_at < column.index)
+        guess = _guess(cells, what == "survey" or 0 <= id_at < column.index)
+        if guess is not None and what == "survey" and guess[0] == "received_at":
+            guess = ("surveyed_at", "dates")
         if guess is None or guess[0] not in keys or guess[0] in used:
             continue
         key, why = guess
@@ -185,6 +199,30 @@ def _guess(cells: list[object], after_id: bool) -> tuple[str, str] | None:
     if dates < 0.2 * len(texts) and sum(_contact(t) for t in texts) >= 0.8 * len(texts):
         return "customer_id", "phone numbers or e-mail addresses"
     return None
+
+
+def _own_dimensions(result: TableMap, fields: tuple[Field, ...], values: list[list[object]]) -> None:
+    """When a default dimension has no column, the survey's own rating columns (`addin.core.map_ratings`)."""
+    ratings = [f for f in fields if f.kind is Kind.RATING]
+    used = result.used()
+    if all(f.key in used for f in ratings):
+        return
+    taken = {f.key for f in fields}
+    found = [Dimension(f.key, used[f.key].header, rating_scale(values[used[f.key].index]) or f.scale, False)
+             for f in ratings if f.key in used]  # fmt: skip
+    extra: list[Dimension] = []
+    for n, column in enumerate(result.columns):
+        if column.key is not None or not column.header or "|" in column.header:
+            continue
+        if (top := rating_scale(values[column.index])) is None:
+            continue
+        key = dimension_key(column.header, column.index, taken)
+        extra.append(Dimension(key, column.header, top, True))
+        result.columns[n] = replace(column, key=key, confidence=0.7, closest=None, why=f"whole numbers up to {top}")
+    if extra:
+        result.dimensions = found + extra
+    at = {c.key: c.index for c in result.columns if c.key is not None}
+    result.zeros = sum(fold(v) in ("0", "0.0") for d in result.dimensions for v in values[at[d.key]])
 
 
 def _contact(text: str) -> bool:
@@ -249,6 +287,13 @@ def describe(report: MapReport) -> list[str]:
             lines.append('  NOT FOUND: no rating column; name one under [headers] (skill = ["<your header>"])')
         for (enum, key), found in table.aliases.items():
             lines.append(f"  {enum} values read as {key}: {', '.join(found)}")
+        if table.dimensions:
+            lines.append(f"  dimensions proposed (the defaults without a column dropped): "
+                         f"{', '.join(f'{d.key} (1-{d.scale})' for d in table.dimensions)}")  # fmt: skip
+        if table.zeros:
+            lines.append(
+                f'  {table.zeros} ratings of 0, below every scale: if 0 means "not answered", add "0" to cells.blank'
+            )
         if table.categories:
             lines.append(f"  categories proposed from the values: {', '.join(table.categories)}")
         for enum, found in table.unknown.items():
@@ -286,9 +331,15 @@ def proposal(report: MapReport, source: str) -> str:
     if report.log.categories:
         top += ["", "# The log's categories, from its values (most frequent first); edit freely.",
                 f"categories = {_array(report.log.categories)}"]  # fmt: skip
+    top += _dimension_lines(report.survey.dimensions)
+    if report.survey.zeros:
+        blanks = _array([*DEFAULT_BLANKS, "0"])
+        top += [f"# {report.survey.zeros} ratings are 0, below every scale; if 0 means not answered:",
+                f"# cells.blank = {blanks}"]  # fmt: skip
     tables: list[str] = []
     headers: list[str] = []
     aliases: dict[str, list[str]] = {}
+    new = {d.key for d in report.survey.dimensions if d.new}
     for table in (report.log, report.survey):
         if table.sheet is None:
             continue
@@ -298,7 +349,7 @@ def proposal(report: MapReport, source: str) -> str:
         for key in table.unnamed:
             tables.append(f"# no column found for {key}: name its header under [headers]")
         for c in table.columns:
-            if c.key is not None and c.why != "header" and c.header:
+            if c.key is not None and c.why != "header" and c.header and c.key not in new:
                 headers.append(f"{c.key} = {_array([c.header])}  # {c.why}, {c.confidence:.0%} sure")
         for key in table.unnamed:
             headers.append(f'# {key} = ["<your header>"]')
@@ -310,3 +361,17 @@ def proposal(report: MapReport, source: str) -> str:
     for enum, lines in aliases.items():
         body += ["", f"[aliases.{enum}]", *lines]
     return "\n".join(top + body) + "\n"
+
+
+def _dimension_lines(dimensions: list[Dimension]) -> list[str]:
+    """The survey's own dimensions as top-level keys (before any table), each new one with its header and scale."""
+    if not dimensions:
+        return []
+    lines = ["", "# The survey's own rating columns (whole numbers up to 5 or 10); drop any that is no rating.",
+             f"dimensions = {_array([d.key for d in dimensions])}"]  # fmt: skip
+    for d in dimensions:
+        if d.new:
+            lines.append(f"dimension.{d.key}.name = {_toml(d.header)}")
+        if d.new or d.scale != 10:
+            lines.append(f"dimension.{d.key}.scale = {d.scale}")
+    return lines

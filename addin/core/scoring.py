@@ -127,7 +127,7 @@ def score_survey(
     ratings = {d.key: _ratings(parsed, d.key) for d in present}
     finest = _Finest.of(parsed, ("region", *dict.fromkeys(("quarter", *by))), ratings)
     scores.excluded = finest.excluded
-    for company in (False, True):
+    for company in (False, True) if "region" in parsed.values else (True,):  # no region column: company only
         for with_by in (False, True) if by else (False,):
             names = (() if company else ("region",)) + (by if with_by else ())
             scores.groups += _level(scores, names, finest)

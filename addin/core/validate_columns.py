@@ -17,7 +17,17 @@ from addin.core.schema import Field, Kind
 from addin.core.settings import Settings
 from addin.core.table import Table
 from addin.core.text import text
-from addin.core.values import Bad, CellError, Vocabulary, clean_text, fold, parse_date, parse_whole, parse_yes_no
+from addin.core.values import (
+    Bad,
+    CellError,
+    Vocabulary,
+    clean_text,
+    fold,
+    parse_date,
+    parse_exact,
+    parse_whole,
+    parse_yes_no,
+)
 
 
 @dataclass(frozen=True)
@@ -29,10 +39,13 @@ class Context:
     lang: str
     date1904: bool = False
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=dict)
+    numbers: frozenset[float] = frozenset()  # numbers among `cells.blank` (`0` where 0 means "not answered")
 
     def blank(self, raw: object) -> bool:
-        """An empty cell, or a text that means one (`cells.blank`: `N/A`, `-`, `无`…)."""
-        return blank_cell(raw) or (raw.__class__ is str and fold(raw) in self.settings.blanks)
+        """An empty cell, or a text that means one (`cells.blank`: `N/A`, `-`, `无`…), or a number listed there."""
+        if raw.__class__ is str:
+            return blank_cell(raw) or fold(raw) in self.settings.blanks
+        return raw is None or (raw.__class__ in (int, float) and raw in self.numbers)
 
     @classmethod
     def make(cls, settings: Settings, as_of: datetime, lang: str, date1904: bool = False) -> Context:
@@ -41,7 +54,8 @@ class Context:
             "severity": Vocabulary(settings.severities),
             "status": Vocabulary(settings.statuses),
         }
-        return cls(settings, as_of, lang, date1904, vocabularies)
+        numbers = frozenset(float(n) for b in settings.blanks if (n := parse_exact(b)) is not None)
+        return cls(settings, as_of, lang, date1904, vocabularies, numbers)
 
 
 @dataclass

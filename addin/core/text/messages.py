@@ -138,6 +138,10 @@ MESSAGES: dict[str, Entry] = {
         "overall {overall} (target {target}), {regions} regions",
         "综合得分 {overall}（目标 {target}），{regions} 个区域",
     ),
+    "run.scored-company": Entry(
+        "overall {overall} (target {target}), whole company (no regions)",
+        "综合得分 {overall}（目标 {target}），全公司（无区域）",
+    ),
     "run.flagged": Entry(
         "{overdue} overdue, {due_soon} due soon, {repeat} repeat, {clusters} clusters, {under_graded} under-graded",
         "超期 {overdue} 件，即将到期 {due_soon} 件，重复投诉 {repeat} 件，"
