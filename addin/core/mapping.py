@@ -32,7 +32,8 @@ from addin.core.schema import Field, Kind, Label, normalize
 from addin.core.setting_values import ABSENT_LOG, ABSENT_SURVEY, DEFAULT_BLANKS
 from addin.core.settings import Settings
 from addin.core.table import HEADER_SCAN_ROWS, Candidate, Grid, best_header
-from addin.core.values import NO, YES, Bad, Vocabulary, clean_text, fold, is_blank, parse_date
+from addin.core.validate_columns import number_blanks, placeholder
+from addin.core.values import NO, YES, Bad, Vocabulary, clean_text, fold, parse_date
 
 SAMPLES = 3  # distinct values shown per column
 MAX_CATEGORIES = 200  # a log's own list is proposed up to this many values
@@ -157,12 +158,9 @@ def map_table(
 
 
 def _column(grid: Grid, header_row: int, c: int, blanks: frozenset[str]) -> list[object]:
-    """The values under a header, without blanks and placeholders (`cells.blank`)."""
-    return [
-        row[c]
-        for row in grid[header_row:]
-        if c < len(row) and not is_blank(row[c]) and not (isinstance(row[c], str) and fold(row[c]) in blanks)
-    ]
+    """The values under a header, without blanks and placeholders (`cells.blank`, as the checks read them)."""
+    numbers = number_blanks(blanks)
+    return [row[c] for row in grid[header_row:] if c < len(row) and not placeholder(row[c], blanks, numbers)]
 
 
 def _from_values(result: TableMap, fields: tuple[Field, ...], values: list[list[object]], what: str) -> None:

@@ -43,9 +43,7 @@ class Context:
 
     def blank(self, raw: object) -> bool:
         """An empty cell, or a text that means one (`cells.blank`: `N/A`, `-`, `无`…), or a number listed there."""
-        if raw.__class__ is str:
-            return blank_cell(raw) or fold(raw) in self.settings.blanks
-        return raw is None or (raw.__class__ in (int, float) and raw in self.numbers)
+        return placeholder(raw, self.settings.blanks, self.numbers)
 
     @classmethod
     def make(cls, settings: Settings, as_of: datetime, lang: str, date1904: bool = False) -> Context:
@@ -54,8 +52,7 @@ class Context:
             "severity": Vocabulary(settings.severities),
             "status": Vocabulary(settings.statuses),
         }
-        numbers = frozenset(float(n) for b in settings.blanks if (n := parse_exact(b)) is not None)
-        return cls(settings, as_of, lang, date1904, vocabularies, numbers)
+        return cls(settings, as_of, lang, date1904, vocabularies, number_blanks(settings.blanks))
 
 
 @dataclass
@@ -136,6 +133,18 @@ def _as_is(value: object, kind: Kind) -> bool:
     return (
         kind is Kind.TEXT and value.__class__ is str and value != "" and not (value[0].isspace() or value[-1].isspace())
     )
+
+
+def number_blanks(blanks: frozenset[str]) -> frozenset[float]:
+    """The numbers among the `cells.blank` texts."""
+    return frozenset(float(n) for b in blanks if (n := parse_exact(b)) is not None)
+
+
+def placeholder(raw: object, blanks: frozenset[str], numbers: frozenset[float]) -> bool:
+    """An empty cell, a text among the folded `blanks`, or a number among `numbers`: read as empty."""
+    if raw.__class__ is str:
+        return blank_cell(raw) or fold(raw) in blanks
+    return raw is None or (raw.__class__ in (int, float) and raw in numbers)
 
 
 def blank_cell(raw: object) -> bool:
