@@ -63,6 +63,7 @@ from addin.sheets.canvas import (
     Style,
     below_target_style,
     cells,
+    render,
     rgb_spec,
     runs,
     scale_colour,
@@ -333,6 +334,9 @@ class XlwingsCanvas:
                 break
         top, bottom = min(r[0] for r in chosen), max(r[2] for r in chosen)
         return (top, columns[0]), (bottom, columns[-1])
+
+    def page(self, title: str, page: Page) -> None:
+        render(self, title, page)
 
     def layout(self, title: str, *, freeze: int | None, filter: Rect | None, page: Page) -> None:
         """Frozen panes where the engine has them (remote); autofilter and print setup have no portable

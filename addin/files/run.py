@@ -23,12 +23,11 @@ from addin.core.job import ALL_JOBS, Analysis, AnalysisError, Job, Request
 from addin.core.table import Grid
 from addin.files.config import read_config
 from addin.files.limits import DEFAULT, Limits
-from addin.files.openpyxl_canvas import OpenpyxlCanvas
 from addin.files.package import FileError
+from addin.files.package_canvas import PackageCanvas
+from addin.files.package_writer import save
 from addin.files.paths import atomic_target, in_place_target, keep_backup, output_path
-from addin.files.reader import excel_lock_file, load
-from addin.files.rewrite import formula_caches, load_for_rewrite, restore_caches, save_exactly
-from addin.files.safety import unsafe_parts
+from addin.files.reader import Loaded, excel_lock_file, load
 from addin.files.xlsx_writer import write_pages
 from addin.mail.deliver import EmailJob, Sending, deliver
 from addin.mail.message import file_digest
@@ -93,17 +92,17 @@ def analyse(
 def process_file(path: Path, options: Options) -> FileResult:
     """Run the jobs on one workbook and write its outputs; `FileError` when it cannot be processed."""
     loaded = load(path, options.limits)
-    if options.mode != "report":
-        _refuse_unsafe(path, options, loaded.elements)
+    if options.mode == "in-place" and (lock := excel_lock_file(in_place_target(path))) is not None:
+        raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
     result = analyse(path, loaded.sheets, options, date1904=loaded.date1904, owned=loaded.owned)
-    owned = loaded.owned
-    del loaded  # the grids are only needed by the checks; openpyxl's copy comes next in annotate mode
     pages = Pages(result)
     if options.mode == "report":
+        del loaded  # the grids are only needed by the checks
         contents = [planned.content(None) for planned in pages.plan(Output.REPORT)]
         result.outputs["report"] = write_pages(planned_output(path, options), contents, original=path)
     else:
-        _annotate(path, options, result, pages, owned)
+        _annotate(path, options, result, pages, loaded)
+        del loaded
     standalone = pages.plan(Output.SUMMARY)
     if standalone:
         summary_path = output_path(path, options.out, "summary", ".xlsx")
@@ -123,35 +122,22 @@ def send_file(path: Path, job: EmailJob) -> Sending:
     return deliver(result, recipients, file_digest(path), job.out or path.parent, job)
 
 
-def _refuse_unsafe(path: Path, options: Options, elements: int) -> None:
-    if elements > options.limits.rewrite_cells:
-        raise FileError(
-            f"over limits.rewrite_cells: {elements:,} rows and cells to rewrite (limit "
-            f"{options.limits.rewrite_cells:,}); the report (without --annotate/--in-place) has no such limit"
-        )
-    lost = unsafe_parts(path)
-    if lost:
-        raise FileError(
-            f"not modified: saving it with openpyxl would lose {', '.join(lost)}; "
-            "use the report (without --annotate/--in-place) instead"
-        )
-    if options.mode == "in-place" and (lock := excel_lock_file(in_place_target(path))) is not None:
-        raise FileError(f"open in Excel ({lock.name} exists); close it before --in-place")
-
-
-def _annotate(path: Path, options: Options, result: FileResult, pages: Pages, owned: frozenset[str]) -> None:
-    wb = load_for_rewrite(path)
-    caches = formula_caches(path, owned)
-    written = write_results(OpenpyxlCanvas(wb), result, pages)
-    result.notes.extend(written.notes)
-    if options.mode == "in-place":
-        target = in_place_target(path)
-        result.outputs["backup"] = keep_backup(target)
-    else:
-        target = planned_output(path, options)
-        if target.resolve() == path.resolve():
-            raise FileError("the annotated copy would overwrite the input; use --in-place or another --out")
-    with atomic_target(target) as temporary:
-        save_exactly(wb, temporary)
-        restore_caches(temporary, caches)
+def _annotate(path: Path, options: Options, result: FileResult, pages: Pages, loaded: Loaded) -> None:
+    """Marks, columns and owned sheets written into a copy of the package (`addin.files.package_writer`)."""
+    canvas = PackageCanvas(path, loaded.sheets, loaded.date1904)
+    try:
+        written = write_results(canvas, result, pages)
+        result.notes.extend(written.notes)
+        if options.mode == "in-place":
+            target = in_place_target(path)
+        else:
+            target = planned_output(path, options)
+            if target.resolve() == path.resolve():
+                raise FileError("the annotated copy would overwrite the input; use --in-place or another --out")
+        with atomic_target(target) as temporary:
+            save(canvas, temporary)
+            if options.mode == "in-place":
+                result.outputs["backup"] = keep_backup(target)
+    finally:
+        canvas.close()
     result.outputs["annotated" if options.mode == "annotate" else "in-place"] = target

@@ -93,6 +93,12 @@ class Canvas(Protocol):
     def notes(self, title: str, cells: Iterable[Cell]) -> dict[Cell, bool]: ...  # cells with a note -> ours?
     def note(self, title: str, cell: Cell, text: str | None, *, author: str) -> None: ...
     def widths(self, title: str, widths: dict[int, float]) -> None: ...
+    def page(self, title: str, page: Page) -> None: ...  # a `Page` into the new, empty sheet `title`
+
+
+class PageCanvas(Canvas, Protocol):
+    """A canvas that draws pages itself, cell by cell (`render`): a live Excel through xlwings."""
+
     def height(self, title: str, row: int, points: float) -> None: ...
     def scale(self, title: str, rect: Rect, target: float, values: Sequence[object]) -> None: ...  # one column
     def chart(self, title: str, spec: ChartSpec) -> None: ...
@@ -143,7 +149,7 @@ def below_target_style() -> Style:
     return Style(bold=True, colour=BELOW_TARGET_FONT)
 
 
-def render(canvas: Canvas, title: str, page: Page) -> None:
+def render(canvas: PageCanvas, title: str, page: Page) -> None:
     """Write a `Page` into the (new, empty) sheet `title`: all values in one write, styles by rectangle."""
     canvas.widths(title, {column: width for column, width in enumerate(page.widths, start=1)})
     canvas.write(title, 1, 1, _grid(page))
@@ -194,7 +200,7 @@ def _grid(page: Page) -> list[list[object]]:
     return grid
 
 
-def _style_block(canvas: Canvas, title: str, block: Block) -> Rect | None:
+def _style_block(canvas: PageCanvas, title: str, block: Block) -> Rect | None:
     """Format one block (its values are already written); returns its filter range when it asks for one."""
     left, first = block.left, block.first_row
     if block.caption:

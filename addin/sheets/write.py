@@ -1,9 +1,9 @@
 """Put a run's results into the user's workbook: the one sequence both front ends follow.
 
-`complaints … --annotate/--in-place` calls it on an openpyxl file, the Excel buttons on the
-live workbook; the `Canvas` is the only difference. Order matters: each job first takes back
-its own old marks, validation marks go on last (they win over row colours), and the ledger is
-saved once at the end.
+`complaints … --annotate/--in-place` calls it on the workbook's package
+(`addin.files.package_canvas`), the Excel buttons on the live workbook; the `Canvas` is the only
+difference. Order matters: each job first takes back its own old marks, validation marks go on
+last (they win over row colours), and the ledger is saved once at the end.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from addin.core.problems import column_letter
 from addin.core.text import Message
 from addin.pages.flags import log_columns
 from addin.pages.plan import Output, Pages, Role
-from addin.sheets.canvas import Canvas, render
+from addin.sheets.canvas import Canvas
 from addin.sheets.marks import FLAGS, VALIDATION, Ledger, apply_marks, marks_from, new_owned_sheet, write_log_columns
 
 
@@ -36,7 +36,7 @@ def write_results(canvas: Canvas, analysis: Analysis, pages: Pages | None = None
         title, note = new_owned_sheet(canvas, planned.role, planned.wanted)
         written.notes += [note] if note else []
         written.shown = written.shown or title
-        render(canvas, title, planned.content(title))
+        canvas.page(title, planned.content(title))
         if planned.role == Role.FLAGS and analysis.flags is not None and outcome.log is not None:
             marked = {(m.sheet, f"{column_letter(m.column)}{m.row}") for m in marks}
             skip = marked if analysis.validated else ledger.cells(VALIDATION)
