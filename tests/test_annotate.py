@@ -15,7 +15,6 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 from addin.files.run import FileError, Options, process_file
-from addin.files.safety import unsafe_parts
 from tests.builders import AS_OF, complaint, log_grid, standard_workbook, write_workbook
 
 
@@ -173,20 +172,45 @@ def _button(book, ws, path):  # type: ignore[no-untyped-def]
     ws.insert_button("P2", {"macro": "Validate", "caption": "Validate"})
 
 
+# Parts an annotate run writes (the log sheet and what its notes need, styles, the workbook's own parts).
+CHANGED = {
+    "xl/worksheets/sheet1.xml",
+    "xl/styles.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "[Content_Types].xml",
+}
+
+
+def unchanged_parts(source: Path, copy: Path, changed: set[str]) -> None:
+    """Every part of `source` but `changed` is in `copy` with the same bytes."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(copy) as new:
+        for name in old.namelist():
+            if name not in changed:
+                assert new.read(name) == old.read(name), name
+
+
 @pytest.mark.parametrize(
-    ("extra", "lost"),
-    [(_chart, "charts"), (_image, "images"), (_button, "form controls (Button)")],
+    ("extra", "part"),
+    [(_chart, "xl/charts/chart1.xml"), (_image, "xl/media/image1.png"), (_button, "xl/drawings/vmlDrawing1.vml")],
 )
-def test_refuses_what_openpyxl_would_drop_but_the_report_still_works(tmp_path: Path, extra, lost: str) -> None:  # type: ignore[no-untyped-def]
+def test_charts_pictures_and_buttons_on_the_log_are_kept(tmp_path: Path, extra, part: str) -> None:  # type: ignore[no-untyped-def]
+    """What openpyxl would drop stays byte for byte; a button's VML drawing gains our notes beside it."""
     source = _xlsxwriter_log(tmp_path / "log.xlsx", extra)
     before = digest(source)
-    assert lost in unsafe_parts(source)
-    for mode in ("annotate", "in-place"):
-        with pytest.raises(FileError, match=f"would lose .*{lost.split(' ')[0]}"):
-            annotate(source, mode)
+    copy = annotate(source).outputs["annotated"]
     assert digest(source) == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == ["log.xlsx"]
-    assert process_file(source, Options(as_of=AS_OF)).outputs["report"].exists()
+    vml = {"xl/drawings/vmlDrawing1.vml", "xl/worksheets/_rels/sheet1.xml.rels"}
+    unchanged_parts(source, copy, CHANGED | vml)
+    with zipfile.ZipFile(copy) as archive:
+        assert part in archive.namelist()
+        if extra is _button:  # the button and our note share the drawing
+            drawing = archive.read("xl/drawings/vmlDrawing1.vml")
+            assert b'ObjectType="Button"' in drawing and b'ObjectType="Note"' in drawing
+    log = openpyxl.load_workbook(copy)["Complaints"]
+    assert log["E3"].fill.fgColor.rgb == "FFFFC7CE" and log["E3"].comment.author == "Complaint Desk"
+    again = annotate(copy, "in-place").outputs["in-place"]
+    unchanged_parts(source, again, CHANGED | vml)
 
 
 def _with_parts(source: Path, target: Path, parts: dict[str, bytes], rels: bytes = b"") -> Path:
@@ -202,29 +226,86 @@ def _with_parts(source: Path, target: Path, parts: dict[str, bytes], rels: bytes
 
 
 @pytest.mark.parametrize(
-    ("parts", "rels", "lost"),
+    ("parts", "rels"),
     [
-        ({"xl/pivotTables/pivotTable1.xml": b"<x/>"}, b"", "pivot tables"),
-        ({"xl/slicers/slicer1.xml": b"<x/>"}, b"", "slicers"),
-        ({"xl/externalLinks/externalLink1.xml": b"<x/>"}, b"", "external links"),
-        ({"xl/activeX/activeX1.xml": b"<x/>"}, b"", "ActiveX"),
-        ({"xl/threadedComments/threadedComment1.xml": b"<x/>"}, b"", "threaded comments"),
+        ({"xl/pivotTables/pivotTable1.xml": b"<x/>"}, b""),
+        ({"xl/slicers/slicer1.xml": b"<x/>"}, b""),
+        ({"xl/externalLinks/externalLink1.xml": b"<x/>"}, b""),
+        ({"xl/activeX/activeX1.xml": b"<x/>"}, b""),
+        ({"xl/threadedComments/threadedComment1.xml": b"<x/>"}, b""),
         (
             {"customUI/customUI14.xml": b"<customUI/>"},
             b'<Relationship Id="rX" Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
             b'Target="customUI/customUI14.xml"/>',
-            "ribbon",
         ),
-        ({"xl/metadata.xml": b"<x/>"}, b"", "dynamic-array"),
-        ({"xl/unknownThing.bin": b"x"}, b"", "the part xl/unknownThing.bin"),
+        ({"xl/metadata.xml": b"<x/>"}, b""),
+        ({"xl/unknownThing.bin": b"x"}, b""),
     ],
 )
-def test_refuses_other_parts(tmp_path: Path, parts: dict[str, bytes], rels: bytes, lost: str) -> None:
-    clean = bad_workbook(tmp_path / "clean.xlsx")
-    assert unsafe_parts(clean) == []
-    source = _with_parts(clean, tmp_path / "log.xlsx", parts, rels)
-    assert any(lost in what for what in unsafe_parts(source)), unsafe_parts(source)
-    with pytest.raises(FileError, match="not modified"):
+def test_parts_we_do_not_know_are_copied_as_they_are(tmp_path: Path, parts: dict[str, bytes], rels: bytes) -> None:
+    source = _with_parts(bad_workbook(tmp_path / "clean.xlsx"), tmp_path / "log.xlsx", parts, rels)
+    copy = annotate(source).outputs["annotated"]
+    unchanged_parts(source, copy, CHANGED | {"xl/worksheets/_rels/sheet1.xml.rels"})
+    with zipfile.ZipFile(copy) as archive:
+        assert all(archive.read(name) == data for name, data in parts.items())
+
+
+def _edited(source: Path, target: Path, part: str, change) -> Path:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            new.writestr(info, change(data) if info.filename == part else data)
+    return target
+
+
+def _protected(data: bytes) -> bytes:
+    return data.replace(b"</sheetData>", b'</sheetData><sheetProtection sheet="1"/>', 1)
+
+
+def _strict(data: bytes) -> bytes:
+    return data.replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "why"),
+    [
+        ("xl/worksheets/sheet1.xml", _protected, "not modified: the sheet 'Complaints' is protected"),
+        ("xl/workbook.xml", _strict, "a Strict Open XML workbook"),
+    ],
+)
+def test_refused_only_for_what_the_editor_cannot_do_safely(tmp_path: Path, part: str, change, why: str) -> None:  # type: ignore[no-untyped-def]
+    source = _edited(bad_workbook(tmp_path / "clean.xlsx"), tmp_path / "log.xlsx", part, change)
+    before = digest(source)
+    for mode in ("annotate", "in-place"):
+        with pytest.raises(FileError, match=why):
+            annotate(source, mode)
+    assert digest(source) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.xlsx", "log.xlsx"]
+
+
+def test_a_utf16_part_we_edit_is_written_back_as_utf8(tmp_path: Path) -> None:
+    source = _edited(bad_workbook(tmp_path / "clean.xlsx"), tmp_path / "log.xlsx", "xl/styles.xml", _utf16)
+    copy = annotate(source).outputs["annotated"]
+    with zipfile.ZipFile(copy) as archive:
+        assert archive.read("xl/styles.xml").startswith(b"<")
+    assert openpyxl.load_workbook(copy)["Complaints"]["E5"].fill.fgColor.rgb == "FFFFC7CE"
+
+
+def _utf16(data: bytes) -> bytes:
+    return data.decode().encode("utf-16")
+
+
+def test_a_log_sheet_holding_a_pivot_table_is_refused(tmp_path: Path) -> None:
+    rel = (
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rP" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotTable" '
+        b'Target="../pivotTables/pivotTable1.xml"/></Relationships>'
+    )
+    parts = {"xl/worksheets/_rels/sheet1.xml.rels": rel, "xl/pivotTables/pivotTable1.xml": b"<x/>"}
+    source = _with_parts(bad_workbook(tmp_path / "clean.xlsx"), tmp_path / "log.xlsx", parts)
+    with pytest.raises(FileError, match="holds a pivot table"):
         annotate(source)
 
 
@@ -245,7 +326,6 @@ def test_xlsm_keeps_its_vba_project_and_ribbon(tmp_path: Path) -> None:
         b'Target="customUI/customUI.xml"/>'
     )
     source = _with_parts(source, tmp_path / "with_ribbon.xlsm", {"customUI/customUI.xml": ribbon}, rel)
-    assert unsafe_parts(source) == []
     copy = annotate(source).outputs["annotated"]
     assert copy.suffix == ".xlsm"
     with zipfile.ZipFile(copy) as archive:

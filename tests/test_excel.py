@@ -690,16 +690,24 @@ def test_failure_while_restoring_is_still_one_alert(sample: Path, monkeypatch: p
     assert book.app.alerts == [message] and "RuntimeError: disk on fire" in message
 
 
-def test_a_fill_the_web_could_not_read_is_never_guessed() -> None:
+def test_a_fill_the_web_could_not_read_is_never_guessed(tmp_path: Path) -> None:
     """UNKNOWN_FILL in the ledger: the buttons leave the cell as it is; a file (which needs some fill)
     gets none, and nothing fails on either path."""
-    from addin.files.openpyxl_canvas import OpenpyxlCanvas, solid
+    from openpyxl.styles import PatternFill
+
+    from addin.files.package_canvas import PackageCanvas
+    from addin.files.package_writer import save
 
     wb = openpyxl.Workbook()
     wb.active.title = "Log"
-    wb["Log"]["B2"].fill = solid("F4B084")
-    OpenpyxlCanvas(wb).restore("Log", {(2, 2): UNKNOWN_FILL})
-    assert wb["Log"]["B2"].fill.fill_type is None
+    wb["Log"]["B2"] = "x"
+    wb["Log"]["B2"].fill = PatternFill(fill_type="solid", fgColor="FFF4B084")
+    wb.save(tmp_path / "log.xlsx")
+    canvas = PackageCanvas(tmp_path / "log.xlsx", {"Log": [[None, None], [None, "x"]]}, False)
+    canvas.restore("Log", {(2, 2): UNKNOWN_FILL})
+    save(canvas, tmp_path / "restored.xlsx")
+    canvas.close()
+    assert openpyxl.load_workbook(tmp_path / "restored.xlsx")["Log"]["B2"].fill.fill_type is None
     book = Book("log.xlsx")
     book.sheets.add("Log").cells[(2, 2)] = XCell(value="x", fill=(244, 176, 132))
     XlwingsCanvas(book).restore("Log", {(2, 2): UNKNOWN_FILL, (2, 3): NO_FILL})

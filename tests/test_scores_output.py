@@ -15,7 +15,6 @@ from lxml import etree
 
 from addin.cli import cli
 from addin.files.run import Options, process_file
-from addin.files.safety import unsafe_parts
 from tests.builders import AS_OF, complaint, log_grid, response, survey_grid, write_workbook
 
 AS_OF_ARGS = ["--as-of", "2026-11-22T12:00"]
@@ -127,10 +126,13 @@ def test_annotate_twice_keeps_one_scores_sheet_and_the_users_own(tmp_path: Path)
     assert wb.sheetnames.count("Scores (2)") == 1 and wb["Scores"]["A1"].value == "my own notes"
     assert "Validation" not in wb.sheetnames  # the score job leaves validation alone
     assert len(wb["Scores (2)"]._charts) == 2
-    assert unsafe_parts(source) == []  # our own charts do not block the next run
+    with zipfile.ZipFile(source) as archive:  # the first run's sheet went with its charts and drawing
+        assert sum(n.startswith("xl/charts/") for n in archive.namelist()) == 2
+        assert sum(n.startswith("xl/drawings/drawing") for n in archive.namelist()) == 1
 
 
-def test_charts_on_a_sheet_we_do_not_own_still_block_annotating(tmp_path: Path) -> None:
+def test_charts_on_a_sheet_we_do_not_own_are_kept(tmp_path: Path) -> None:
+    """A Scores sheet whose defined name the user removed is the user's: kept with its charts, ours beside it."""
     source = scored_workbook(tmp_path / "w.xlsx")
     annotated = process_file(source, Options(as_of=AS_OF, mode="annotate", jobs=("score",))).outputs["annotated"]
     disowned = tmp_path / "disowned.xlsx"
@@ -140,7 +142,13 @@ def test_charts_on_a_sheet_we_do_not_own_still_block_annotating(tmp_path: Path) 
             if item.filename == "xl/workbook.xml":
                 data = re.sub(rb"<definedName name=\"CD_Owned_scores\"[^<]*</definedName>", b"", data)
             new.writestr(item, data)
-    assert "charts" in unsafe_parts(disowned)
+    again = process_file(disowned, Options(as_of=AS_OF, mode="annotate", jobs=("score",))).outputs["annotated"]
+    with zipfile.ZipFile(disowned) as old, zipfile.ZipFile(again) as new:
+        for name in old.namelist():
+            if name.startswith(("xl/charts/", "xl/drawings/")):
+                assert new.read(name) == old.read(name), name
+        assert sum(n.startswith("xl/charts/") for n in new.namelist()) == 4
+    assert openpyxl.load_workbook(again).sheetnames[-2:] == ["Scores", "Scores (2)"]
 
 
 def test_score_json_contract(tmp_path: Path) -> None:

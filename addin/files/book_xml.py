@@ -80,7 +80,12 @@ class Book:
         return b"" if span is None or span[1] < 0 else self.xml[span[0] : span[1]]
 
     def rid(self, sheet: Entry) -> str:
-        return sheet.attrs.get(f"{self.r}:id", "") if self.r else ""
+        """A `<sheet>`'s relationship id (its prefix declared on the root or, as openpyxl writes, on itself)."""
+        own = [k.split(":", 1)[1] for k, v in sheet.attrs.items() if k.startswith("xmlns:") and v == RELATIONSHIPS]
+        for prefix in [*own, self.r]:
+            if prefix and f"{prefix}:id" in sheet.attrs:
+                return sheet.attrs[f"{prefix}:id"]
+        return ""
 
     def parts(self) -> dict[str, str]:
         """Worksheet name -> its part (chart sheets left out), for the sheets as they were."""

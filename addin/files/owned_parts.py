@@ -146,6 +146,7 @@ def _prefixed(xml: bytes, p: str) -> bytes:
     return re.sub(rb"<(/?)(?=[A-Za-z_])(?![\w.-]+:)", b"<\\1" + p.encode(), xml)
 
 
+_EMPTY = (b"<t/>", b"<t></t>", b'<t xml:space="preserve"></t>', b'<t xml:space="preserve"/>')
 _CELL_STRING = re.compile(rb'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="s"><v>(\d+)</v></c>')
 _STYLE_ATTR = re.compile(rb'(<(?:c|row|col)\b[^>]*?\s(?:s|style)=")(\d+)(")')
 
@@ -153,6 +154,8 @@ _STYLE_ATTR = re.compile(rb'(<(?:c|row|col)\b[^>]*?\s(?:s|style)=")(\d+)(")')
 def _sheet(xml: bytes, strings: list[bytes], xfs: dict[int, int], dxfs: dict[int, int]) -> bytes:
     def inline(m: re.Match[bytes]) -> bytes:
         inner = strings[int(m.group(3))]
+        if inner in _EMPTY:  # an empty text is an empty cell, as a live Excel stores it
+            return b'<c r="' + m.group(1) + b'"' + m.group(2) + b"/>"
         return b'<c r="' + m.group(1) + b'"' + m.group(2) + b' t="inlineStr"><is>' + inner + b"</is></c>"
 
     xml = _STYLE_ATTR.sub(lambda m: m.group(1) + str(xfs.get(int(m.group(2)), 0)).encode() + m.group(3), xml)

@@ -24,7 +24,7 @@ from addin.core.table import Grid
 from addin.files.book_xml import Book
 from addin.files.notes_xml import Notes
 from addin.files.owned_parts import NewSheet
-from addin.files.package import FileError, part_target
+from addin.files.package import FileError, as_utf8, part_target
 from addin.files.sheet_xml import KEEP, CellEdit, SheetXml
 from addin.files.styles_xml import Styles, fill_from_spec, fill_spec_of, font_with, no_fill, solid_fill
 from addin.pages.page import Link, Page, written, written_text
@@ -72,8 +72,9 @@ class PackageCanvas:
         self._last: dict[str, tuple[int, int]] = {}
 
     def read_part(self, name: str) -> bytes:
+        """A part we parse, as UTF-8 (one in UTF-16 is converted, and written back as UTF-8 if it changes)."""
         try:
-            return self.archive.read(name)
+            return as_utf8(name, self.archive.read(name))
         except KeyError:
             raise FileError(f"corrupt: the package has no part {name}") from None
 

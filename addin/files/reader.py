@@ -86,6 +86,8 @@ def load(path: Path, limits: Limits = DEFAULT) -> Loaded:
         rels = ElementTree.fromstring(package.xml["xl/_rels/workbook.xml.rels"])
     except ElementTree.ParseError as exc:
         raise FileError(f"corrupt: the workbook part is not valid XML ({exc})") from None
+    if book.tag.startswith("{http://purl.oclc.org/ooxml/"):
+        raise FileError("a Strict Open XML workbook, which is not supported; save it as 'Excel Workbook (.xlsx)' first")
     parts = sheet_parts(rels, book)  # the package checked these parse
     date1904, owned = book_facts(book)
     sheets = _read_values(path, package, parts)

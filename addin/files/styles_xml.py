@@ -19,10 +19,8 @@ from addin.files.package import FileError
 
 LISTS = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs", "cellStyles", "dxfs")
 # Where a missing list goes: before the first of these that the part has (the schema's order).
-_AFTER = {
-    "numFmts": ("fonts", "fills", "borders", "cellStyleXfs", "cellXfs"),
-    "dxfs": ("tableStyles", "colors", "extLst"),
-}
+_ORDER = (*LISTS, "tableStyles", "colors", "extLst")
+_AFTER = {name: _ORDER[i + 1 :] for i, name in enumerate(LISTS)}
 _ATTR = re.compile(rb"""([\w:]+)\s*=\s*("[^"]*"|'[^']*')""")
 _FIRST_CUSTOM_FORMAT = 164
 
@@ -83,7 +81,7 @@ class Styles:
             rb"<" + p + name.encode() + rb"\b[^>]*?(/>|>.*?</" + p + name.encode() + rb">)", self.xml, re.S
         )
         if found is None:
-            return _List(name, -1, -1, b"", [])
+            return _List(name, -1, -1, f"<{self.p}{name}>".encode(), [])
         child = {
             "numFmts": "numFmt",
             "fonts": "font",

@@ -1,7 +1,8 @@
 """The one small interface our workbook writers need, and the page renderer written once over it.
 
-Two front ends change a user's workbook: the CLI's `--annotate` / `--in-place` (an openpyxl
-file, `addin.files.openpyxl_canvas.OpenpyxlCanvas`) and the Excel buttons (the live workbook
+Two front ends change a user's workbook: the CLI's `--annotate` / `--in-place` (the file's
+package, `addin.files.package_canvas.PackageCanvas`, which takes whole pages: `Canvas.page`)
+and the Excel buttons (the live workbook
 through xlwings, `addin.excel.canvas.XlwingsCanvas`). Everything they write - owned sheets, marks,
 the ledger, the flag columns - is decided once, in this module and `addin.sheets.marks`, in terms of
 a `Canvas`. Its operations take whole rectangles and blocks, because every call to a live
