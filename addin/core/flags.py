@@ -17,13 +17,12 @@ The rules live beside this module, which runs them on every complaint: `addin.co
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from addin.core.calendar import Clock
+from addin.core.collector import collector_paused
 from addin.core.deadlines import OPEN_STATES, State, deadlines, standing
 from addin.core.flag_log import FlagLog, Limits
 from addin.core.flag_rules import FlagRules
@@ -132,7 +131,7 @@ def assess(parsed: Parsed, settings: Settings, *, as_of: datetime, business: boo
     log = FlagLog.of(parsed, as_of)
     limits = Limits.of(rules)
     now = clock.seconds(as_of)
-    with _collector_paused():
+    with collector_paused():
         repeats = find_repeats(log, rules.repeat_days)
         clusters, cluster_of = find_clusters(log, rules.cluster_days, rules.cluster_customers)
         assessments = [
@@ -141,18 +140,6 @@ def assess(parsed: Parsed, settings: Settings, *, as_of: datetime, business: boo
     unknown = tuple(sorted(clock.unknown_years))
     categories = {label.key: label for label in settings.categories}
     return FlagReport(parsed, as_of, rules, clock.business, assessments, clusters, unknown, categories)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Hundreds of thousands of small acyclic records: the cyclic collector would only rescan them (~25% at 1M)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _assess(  # the per-row hot path: its context comes as plain arguments

@@ -18,7 +18,9 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from addin.core.collector import collector_paused
 from addin.files.paths import atomic_target
+from addin.files.xlsx_rows import Cells, FastSheet
 from addin.pages.page import (
     BELOW_TARGET_FONT,
     HEADER_FILL,
@@ -29,9 +31,7 @@ from addin.pages.page import (
     SUBTITLE_COLOUR,
     Block,
     Chart,
-    Link,
     Page,
-    formula_text,
     scale_stops,
     written,
     written_text,
@@ -79,14 +79,19 @@ class _Formats:
 
 
 def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, prefix: str, links: bool) -> None:
-    """Write one `Page`; every value is written as what it is, text never as a formula."""
+    """Write one `Page`; every value is written as what it is, text never as a formula.
+
+    On a `FastSheet` (`book.add_worksheet(name, FastSheet)`) the data rows are written as XML in one
+    pass, except a chart's data; on any other worksheet every cell goes through XlsxWriter's calls.
+    """
     for column, width in enumerate(page.widths):
         ws.set_column(column, column, width)
     ws.write_string(0, 0, page.title, fmt.title)
     ws.write_string(1, 0, page.subtitle, fmt.subtitle)
-    count = [0] if links else None
-    for block in page.blocks:
-        _block(ws, fmt, block, prefix, count)
+    cells = Cells(ws, prefix, links, fmt.get(link=True), MAX_URLS)  # one per sheet: Excel's link limit is per sheet
+    charted = {chart.block for chart in page.charts}
+    for i, block in enumerate(page.blocks):
+        _block(ws, fmt, block, cells, slow=i in charted or not isinstance(ws, FastSheet))
     if page.freeze:
         ws.freeze_panes(page.freeze - 1, 0)
     ws.set_landscape()
@@ -98,8 +103,8 @@ def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, 
         _chart(book, ws, page, chart)
 
 
-def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[int] | None) -> None:
-    """One table; `links` counts the hyperlinks written so far (None: links become plain text)."""
+def _block(ws: Worksheet, fmt: _Formats, block: Block, cells: Cells, *, slow: bool) -> None:
+    """One table; `slow` writes its cells through XlsxWriter's own calls (a chart's data)."""
     left = block.left - 1
     if block.caption:
         ws.write_string(block.top - 2, left, written_text(block.caption), fmt.caption)
@@ -108,25 +113,12 @@ def _block(ws: Worksheet, fmt: _Formats, block: Block, prefix: str, links: list[
         ws.set_row(block.top - 1, HEADER_HEIGHT)
     first = block.first_row - 1
     plain = [fmt.get(None, block.formats.get(c)) for c in range(block.width)]  # one lookup per column, not cell
-    fills = block.fills
-    for r, row in enumerate(block.rows):
-        for c, value in enumerate(map(written, row)):
-            style = fmt.get(fills[(r, c)], block.formats.get(c)) if fills and (r, c) in fills else plain[c]
-            if isinstance(value, Link) and links is None:
-                ws.write_string(first + r, left + c, written_text(value.text), style)
-            elif isinstance(value, Link) and links is not None:
-                links[0] += 1
-                _write_link(ws, first + r, left + c, value, prefix, fmt.get(link=True), links[0] > MAX_URLS)
-            elif isinstance(value, str):
-                ws.write_string(first + r, left + c, value, style)
-            elif value is None:
-                ws.write_blank(first + r, left + c, None, style)
-            elif isinstance(value, datetime):
-                ws.write_datetime(first + r, left + c, value, style)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                ws.write_number(first + r, left + c, value, style)
-            else:
-                ws.write(first + r, left + c, value, style)
+    styles = [plain] * len(block.rows)
+    for (r, c), fill in block.fills.items():
+        if r < len(styles) and c < len(plain):
+            styles[r] = styles[r] if styles[r] is not plain else list(plain)
+            styles[r][c] = fmt.get(fill, block.formats.get(c))
+    cells.rows(first, left, block.rows, styles, slow=slow)
     last = first + len(block.rows) - 1
     if block.filter and block.header:
         ws.autofilter(block.top - 1, left, max(last, block.top - 1), left + len(block.header) - 1)
@@ -187,18 +179,6 @@ def _chart(book: xlsxwriter.Workbook, ws: Worksheet, page: Page, spec: Chart) ->
     ws.insert_chart(spec.anchor[0] - 1, spec.anchor[1] - 1, chart)
 
 
-def _write_link(ws: Worksheet, r: int, c: int, link: Link, prefix: str, style: object, as_formula: bool) -> None:
-    target = f"{prefix}#{link.location}" if prefix else f"#{link.location}"
-    text = written_text(link.text)
-    if as_formula:
-        quoted = target.replace('"', '""')
-        ws.write_formula(r, c, f'=HYPERLINK("{quoted}","{formula_text(text)}")', style, text)
-    elif prefix:
-        ws.write_url(r, c, f"external:{target}", style, text)
-    else:
-        ws.write_url(r, c, f"internal:{link.location}", style, text)
-
-
 def write_pages(path: Path, contents: list[Page], original: Path | None, *, links: bool = True) -> Path:
     """Write the results workbook atomically; `original` is where the links point.
 
@@ -222,6 +202,7 @@ def _write(target: str | io.BytesIO, contents: list[Page], prefix: str, links: b
     book = xlsxwriter.Workbook(target, {**options, "in_memory": isinstance(target, io.BytesIO)})
     book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk"})
     fmt = _Formats(book)
-    for content in contents:
-        render(book, book.add_worksheet(content.name), fmt, content, prefix, links)
-    book.close()
+    with collector_paused():
+        for content in contents:
+            render(book, book.add_worksheet(content.name, FastSheet), fmt, content, prefix, links)
+        book.close()

@@ -134,6 +134,8 @@ def written(value: object) -> object:
     formats every text cell `@` before the values go in.
     """
     if isinstance(value, str):
+        if len(value) <= MAX_TEXT and value.isprintable():  # the common case: no control character, no surrogate
+            return value
         text = _NOT_XML.sub("\ufffd", value)
         return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
     if isinstance(value, float) and not math.isfinite(value):
