@@ -39,11 +39,6 @@ class Limits:
         "does not count). The reader allocates this box: one stray value at `XFD1048576` would ask for 512 GB",
     )
     text: int = _limit(32_767, "characters in one cell, Excel's own limit")
-    rewrite_cells: int = _limit(
-        3_000_000,
-        "rows and cells `--annotate`/`--in-place` load into openpyxl (about 20 s and 0.7 GB per million); "
-        "the report has no such limit",
-    )
     memory_mb: int = _limit(
         4096, "address space of the child process (enforced on Linux; elsewhere a crash is still isolated)"
     )
@@ -62,6 +57,9 @@ def markdown() -> str:
 
 
 DEFAULT = Limits()
+# Limits that no longer limit anything, still accepted so that an older config keeps working:
+# `rewrite_cells` bounded the openpyxl rewrite of --annotate/--in-place, which edits the package now.
+RETIRED = ("rewrite_cells",)
 
 
 def split_limits(entries: Iterable[Entry]) -> tuple[Limits, list[Entry]]:
@@ -75,6 +73,8 @@ def split_limits(entries: Iterable[Entry]) -> tuple[Limits, list[Entry]]:
             continue
         name = entry.key[len(PREFIX) :]
         source = entry.origin.file or "config"
+        if name in RETIRED:
+            continue
         if name not in known:
             known_keys = ", ".join(Limits.keys())
             raise ConfigError(f"{source}: setting '{entry.key}': unknown limit; the limits are {known_keys}")

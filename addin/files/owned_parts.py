@@ -24,9 +24,11 @@ from html import unescape
 
 import xlsxwriter
 
+from addin.core.collector import collector_paused
 from addin.files.book_xml import Book, ContentTypes, elements
 from addin.files.package import part_target
 from addin.files.styles_xml import Styles, attributes
+from addin.files.xlsx_rows import FastSheet
 from addin.files.xlsx_writer import _Formats, render
 from addin.pages.page import Page, written
 
@@ -56,18 +58,19 @@ def rendered(sheets: list[NewSheet]) -> bytes:
     book = xlsxwriter.Workbook(buffer, options)
     book.set_properties({"created": datetime(2026, 1, 1)})
     fmt = _Formats(book)
-    for sheet in sheets:
-        ws = book.add_worksheet(sheet.title)
-        if sheet.page is not None:
-            render(book, ws, fmt, sheet.page, "", links=True)
-        for r, row in enumerate(sheet.rows):
-            for c, value in enumerate(row):
-                value = written(value)
-                if isinstance(value, str):
-                    ws.write_string(r, c, value)
-                elif value is not None:
-                    ws.write(r, c, value)
-    book.close()
+    with collector_paused():
+        for sheet in sheets:
+            ws = book.add_worksheet(sheet.title, FastSheet)
+            if sheet.page is not None:
+                render(book, ws, fmt, sheet.page, "", links=True)
+            for r, row in enumerate(sheet.rows):
+                for c, value in enumerate(row):
+                    value = written(value)
+                    if isinstance(value, str):
+                        ws.write_string(r, c, value)
+                    elif value is not None:
+                        ws.write(r, c, value)
+        book.close()
     return buffer.getvalue()
 
 
@@ -147,19 +150,23 @@ def _prefixed(xml: bytes, p: str) -> bytes:
 
 
 _EMPTY = (b"<t/>", b"<t></t>", b'<t xml:space="preserve"></t>', b'<t xml:space="preserve"/>')
-_CELL_STRING = re.compile(rb'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="s"><v>(\d+)</v></c>')
-_STYLE_ATTR = re.compile(rb'(<(?:c|row|col)\b[^>]*?\s(?:s|style)=")(\d+)(")')
+# The start of a cell as XlsxWriter writes it (`r`, then `s`), and for text the rest: `t="s"` and the string's index.
+_CELL = re.compile(rb'<c r="([A-Z]+\d+)"(?: s="(\d+)")?(?: t="s"><v>(\d+)</v></c>)?')
+_ROW_STYLE = re.compile(rb'(<(?:row|col)\b[^>]*?\s(?:s|style)=")(\d+)(")')
 
 
 def _sheet(xml: bytes, strings: list[bytes], xfs: dict[int, int], dxfs: dict[int, int]) -> bytes:
-    def inline(m: re.Match[bytes]) -> bytes:
-        inner = strings[int(m.group(3))]
-        if inner in _EMPTY:  # an empty text is an empty cell, as a live Excel stores it
-            return b'<c r="' + m.group(1) + b'"' + m.group(2) + b"/>"
-        return b'<c r="' + m.group(1) + b'"' + m.group(2) + b' t="inlineStr"><is>' + inner + b"</is></c>"
+    """A rendered sheet with the user's style indexes and inline strings, in one pass over its cells."""
+    styles = {str(k).encode(): str(v).encode() for k, v in xfs.items()}
+    inline = [b"/>" if s in _EMPTY else b' t="inlineStr"><is>' + s + b"</is></c>" for s in strings]
 
-    xml = _STYLE_ATTR.sub(lambda m: m.group(1) + str(xfs.get(int(m.group(2)), 0)).encode() + m.group(3), xml)
-    xml = _CELL_STRING.sub(inline, xml)
+    def cell(m: re.Match[bytes]) -> bytes:
+        ref, number, text = m.group(1), m.group(2), m.group(3)
+        made = b'<c r="' + ref + (b'" s="' + styles.get(number, b"0") + b'"' if number is not None else b'"')
+        return made + inline[int(text)] if text is not None else made
+
+    xml = _CELL.sub(cell, xml)
+    xml = _ROW_STYLE.sub(lambda m: m.group(1) + styles.get(m.group(2), b"0") + m.group(3), xml)
     xml = re.sub(
         rb'(\sdxfId=")(\d+)(")', lambda m: m.group(1) + str(dxfs.get(int(m.group(2)), 0)).encode() + m.group(3), xml
     )

@@ -6,7 +6,7 @@ ratio, its checksum. XML parts must be UTF-8 (another declared encoding, UTF-16 
 converted here, and the readers then get the converted package) and carry no document type
 declaration. Sheets are then measured without parsing: the box their values span (which is
 what python-calamine allocates; a sheet's declared `<dimension>` is never used), the longest
-text, the cells an openpyxl rewrite would load, and the error cells (calamine reads those as
+text, and the error cells (calamine reads those as
 blank). A problem is a `FileError` whose one line names the part and the limit.
 """
 
@@ -47,7 +47,6 @@ class FileError(Exception):
 class Sheet:
     rows: int  # the last row and column that hold a value (an upper bound)
     columns: int
-    elements: int  # <row> and <c> elements: what an openpyxl rewrite loads
     errors: dict[tuple[int, int], CellError]
 
 
@@ -56,10 +55,6 @@ class Package:
     xml: dict[str, bytes]  # the workbook's own parts (workbook, its relationships)
     sheets: dict[str, Sheet]  # part name -> measures
     converted: bytes | None  # the whole package again, when some part had to be converted to UTF-8
-
-    @property
-    def elements(self) -> int:
-        return sum(s.elements for s in self.sheets.values())
 
 
 def part_target(source: str, target: str) -> str:
@@ -233,9 +228,9 @@ def _prefix(xml: bytes) -> bytes:
 
 
 def measure(name: str, xml: bytes, limits: Limits) -> Sheet:
-    """A sheet's value box, element count and error cells; `FileError` over `limits.cells` or `limits.text`."""
+    """A sheet's value box and error cells; `FileError` over `limits.cells` or `limits.text`."""
     p = _prefix(xml)
-    rows, columns, elements = _quick_box(xml, p)
+    rows, columns = _quick_box(xml, p)
     if rows * columns > limits.cells:
         rows, columns = _exact_box(xml)
     if rows * columns > limits.cells:
@@ -244,14 +239,14 @@ def measure(name: str, xml: bytes, limits: Limits) -> Sheet:
             f"(limit {limits.cells:,} cells); delete the stray cells far from the data (Ctrl+End finds them)"
         )
     _check_text(name, xml, limits)
-    return Sheet(rows, columns, elements, error_cells(xml, p))
+    return Sheet(rows, columns, error_cells(xml, p))
 
 
 _LETTERS = {n: re.compile(rb' r="([A-Z]{%d})\d' % n) for n in (3, 2)}  # noqa: UP031 (bytes)
 
 
-def _quick_box(xml: bytes, p: bytes) -> tuple[int, int, int]:
-    """An upper bound of the value box (and the element count) from literal scans only: row numbers,
+def _quick_box(xml: bytes, p: bytes) -> tuple[int, int]:
+    """An upper bound of the value box from literal scans only: row numbers,
     the widest column letters, and one more row or column for each element without a reference."""
     numbered = re.findall(b"<" + re.escape(p) + rb'row r="(\d+)"', xml)
     rows = xml.count(b"<" + p + b"row")  # <rowBreaks> counts too: a bound may be high, never low
@@ -264,7 +259,7 @@ def _quick_box(xml: bytes, p: bytes) -> tuple[int, int, int]:
         if found:
             columns = max(columns, max(column_number(c) for c in found))
             break
-    return last, columns, rows + cells
+    return last, columns
 
 
 _VALUE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(/?)>")

@@ -16,7 +16,7 @@ otherwise leave byte for byte. The run's line names the sheets it added.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from addin.core.problems import cell_ref
@@ -25,18 +25,14 @@ from addin.files.book_xml import Book
 from addin.files.notes_xml import Notes
 from addin.files.owned_parts import NewSheet
 from addin.files.package import FileError, as_utf8, part_target
-from addin.files.sheet_xml import KEEP, CellEdit, SheetXml
+from addin.files.sheet_xml import Edits, SheetXml, StyleEdits
 from addin.files.styles_xml import Styles, fill_from_spec, fill_spec_of, font_with, no_fill, solid_fill
 from addin.pages.page import Link, Page, written, written_text
-from addin.sheets.canvas import Cell, Rect, Style, cells
+from addin.sheets.canvas import Cell, Rect, Style
 
 STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
-
-
-def _rects(rects: Iterable[Rect]) -> Iterable[Cell]:
-    return (cell for rect in rects for cell in cells(rect))
 
 
 def sheet_rels(part: str) -> str:
@@ -65,10 +61,11 @@ class PackageCanvas:
         self.styles = Styles(self.read_part(self.styles_part))
         self.new: dict[str, NewSheet] = {}
         self.sheets: dict[str, SheetXml] = {}
-        self.edits: dict[str, dict[int, dict[int, CellEdit]]] = {}
+        self.values: dict[str, Edits] = {}  # user sheet -> row -> column -> value written
+        self.styles_of: dict[str, StyleEdits] = {}  # user sheet -> row -> column -> style index
         self.col_widths: dict[str, dict[int, float]] = {}
         self.notes_of: dict[str, Notes] = {}
-        self._made: dict[tuple[int, object], int] = {}  # (style index, change) -> the style index it becomes
+        self._made: dict[tuple[int, Hashable], int] = {}  # (style index, change) -> the style index it becomes
         self._last: dict[str, tuple[int, int]] = {}
 
     def read_part(self, name: str) -> bytes:
@@ -130,11 +127,11 @@ class PackageCanvas:
         grid: Sequence[Sequence[object]] = self.new[title].rows if title in self.new else self.grids.get(title, [])
         last = len(grid) if bottom is None else bottom
         rows = [list(grid[r - 1]) if r <= len(grid) else [] for r in range(top, last + 1)]
+        written = self.values.get(title, {})
         for r, row in enumerate(rows, start=top):
-            for c, edit in self.edits.get(title, {}).get(r, {}).items():
-                if edit.value is not KEEP:
-                    row.extend([None] * (c - len(row)))
-                    row[c - 1] = edit.value
+            for c, value in written.get(r, {}).items():
+                row.extend([None] * (c - len(row)))
+                row[c - 1] = value
         return rows
 
     def _extent(self, title: str) -> tuple[int, int]:
@@ -163,15 +160,11 @@ class PackageCanvas:
                 grid[r].extend([None] * (left - 1 + len(row) - len(grid[r])))
                 grid[r][left - 1 : left - 1 + len(row)] = list(row)
             return
+        edits = self.values.setdefault(title, {})
         for r, row in enumerate(rows, start=top):
+            cells = edits.setdefault(r, {})
             for c, value in enumerate(row, start=left):
-                self._edit(title, r, c).value = written_text(value.text) if isinstance(value, Link) else written(value)
-
-    def _edit(self, title: str, row: int, column: int) -> CellEdit:
-        edits = self.edits.setdefault(title, {}).setdefault(row, {})
-        if column not in edits:
-            edits[column] = CellEdit()
-        return edits[column]
+                cells[c] = written_text(value.text) if isinstance(value, Link) else written(value)
 
     # -- styles ------------------------------------------------------------------------------------------
 
@@ -182,19 +175,41 @@ class PackageCanvas:
             self.sheets[title] = SheetXml(self.read_part(self.parts[title]), title)
         return self.sheets[title]
 
-    def _style(self, title: str, row: int, column: int) -> int:
-        edit = self.edits.get(title, {}).get(row, {}).get(column)
-        if edit is not None and edit.style is not None:
-            return edit.style
-        return self.sheet(title).style(row, column)
+    def _restyle(self, title: str, rects: Iterable[Rect], change: Hashable, make: Callable[[int], int]) -> None:
+        """Give each cell of `rects` the style `make(its style)` (found once per style and change)."""
+        sheet, made = self.sheet(title), self._made
+        edits = self.styles_of.setdefault(title, {})
+        for top, left, bottom, right in rects:
+            for r in range(top, bottom + 1):
+                row = edits.get(r)
+                if row is None:
+                    row = edits[r] = {}
+                current, default = sheet.row_styles(r)
+                for c in range(left, right + 1):
+                    old = row.get(c)
+                    if old is None:
+                        old = current.get(c)
+                        if old is None:
+                            old = default if default is not None else sheet.column_styles.get(c, 0)
+                    new = made.get((old, change))
+                    if new is None:
+                        new = made[(old, change)] = make(old)
+                    row[c] = new
 
-    def _restyle(self, title: str, rects: Iterable[Rect], change: object, make: object) -> None:
-        for r, c in _rects(rects):
-            old = self._style(title, r, c)
-            key = (old, change)
-            if key not in self._made:
-                self._made[key] = make(old)  # type: ignore[operator]
-            self._edit(title, r, c).style = self._made[key]
+    def _styles(self, title: str, rects: Iterable[Rect]) -> Iterable[tuple[Cell, int]]:
+        """Each cell of `rects` with the style index it has now."""
+        sheet, edits = self.sheet(title), self.styles_of.get(title, {})
+        for top, left, bottom, right in rects:
+            for r in range(top, bottom + 1):
+                row = edits.get(r, {})
+                current, default = sheet.row_styles(r)
+                for c in range(left, right + 1):
+                    old = row.get(c)
+                    if old is None:
+                        old = current.get(c)
+                        if old is None:
+                            old = default if default is not None else sheet.column_styles.get(c, 0)
+                    yield (r, c), old
 
     def style(self, title: str, rects: Sequence[Rect], style: Style) -> None:
         p, styles = self.styles.p, self.styles
@@ -221,14 +236,12 @@ class PackageCanvas:
         self._restyle(title, rects, style, made)
 
     def paint(self, title: str, rects: Sequence[Rect], rgb: str | None) -> None:
-        fill = solid_fill(rgb, self.styles.p) if rgb else no_fill(self.styles.p)
-        self._restyle(title, rects, ("fill", fill), lambda old: self.styles.with_fill(old, fill))
+        self._fill(title, rects, solid_fill(rgb, self.styles.p) if rgb else no_fill(self.styles.p))
 
     def fills(self, title: str, rects: Sequence[Rect]) -> dict[Cell, str]:
         found: dict[Cell, str] = {}
         specs: dict[int, str | None] = {}
-        for cell in _rects(rects):
-            s = self._style(title, *cell)
+        for cell, s in self._styles(title, rects):
             if s not in specs:
                 specs[s] = fill_spec_of(self.styles.fill_of(s))
             spec = specs[s]
@@ -241,8 +254,13 @@ class PackageCanvas:
         for (r, c), spec in specs.items():
             by_spec.setdefault(spec, []).append((r, c, r, c))
         for spec, rects in by_spec.items():
-            fill = fill_from_spec(spec, self.styles.p)
-            self._restyle(title, rects, ("fill", fill), lambda old, fill=fill: self.styles.with_fill(old, fill))
+            self._fill(title, rects, fill_from_spec(spec, self.styles.p))
+
+    def _fill(self, title: str, rects: Sequence[Rect], fill: bytes) -> None:
+        def made(old: int) -> int:
+            return self.styles.with_fill(old, fill)
+
+        self._restyle(title, rects, ("fill", fill), made)
 
     def widths(self, title: str, widths: dict[int, float]) -> None:
         if title not in self.new:

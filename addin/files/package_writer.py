@@ -80,7 +80,12 @@ def save(canvas: PackageCanvas, target: Path) -> None:
 
 
 def _edited(canvas: PackageCanvas) -> list[str]:
-    titles = set(canvas.edits) | set(canvas.col_widths) | {t for t, n in canvas.notes_of.items() if n.changed}
+    titles = (
+        set(canvas.values)
+        | set(canvas.styles_of)
+        | set(canvas.col_widths)
+        | {t for t, n in canvas.notes_of.items() if n.changed}
+    )
     return [t for t in canvas.book.titles() if t in titles and t not in canvas.new]
 
 
@@ -138,7 +143,8 @@ def _drop_sheets(canvas: PackageCanvas, changes: Changes) -> None:
 
 def _sheet(canvas: PackageCanvas, changes: Changes, title: str) -> None:
     part, sheet = canvas.parts[title], canvas.sheet(title)
-    xml = sheet.saved(canvas.edits.get(title, {}), canvas.col_widths.get(title, {}), canvas.date1904)
+    values, styles = canvas.values.get(title, {}), canvas.styles_of.get(title, {})
+    xml = sheet.saved(values, styles, canvas.col_widths.get(title, {}), canvas.date1904)
     notes = canvas.notes_of.get(title)
     if notes is not None and notes.changed:
         comments, vml = canvas.note_parts(title)
@@ -230,13 +236,13 @@ def _root_extlst(xml: bytes, p: bytes, start: int) -> int:
 
 
 def _write(canvas: PackageCanvas, changes: Changes, target: Path) -> None:
-    with zipfile.ZipFile(target, "w") as out:
+    # Deflate level 1: a few per cent larger than Excel's own, three times faster to write than the default.
+    with zipfile.ZipFile(target, "w", compresslevel=1) as out:
         for info in canvas.archive.infolist():
             if info.filename in changes.removed:
                 continue
             data = changes.replaced.get(info.filename)
-            out.writestr(info, data if data is not None else canvas.archive.read(info))
+            out.writestr(info, data if data is not None else canvas.archive.read(info), compresslevel=1)
         for name, data in changes.added.items():
-            out.writestr(
-                zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, compress_type=zipfile.ZIP_DEFLATED
-            )
+            made = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            out.writestr(made, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)

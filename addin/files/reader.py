@@ -36,7 +36,6 @@ class Loaded:
     sheets: dict[str, list[list[object]]]
     date1904: bool
     owned: frozenset[str] = frozenset()  # sheets the add-in wrote; never read as data
-    elements: int = 0  # rows and cells in the sheets' XML: what an openpyxl rewrite would load
 
 
 def classify(path: Path) -> None:
@@ -98,7 +97,7 @@ def load(path: Path, limits: Limits = DEFAULT) -> Loaded:
         for (row, column), error in measured.errors.items():
             if row <= len(grid) and column <= len(grid[row - 1]):
                 grid[row - 1][column - 1] = error
-    return Loaded(path, sheets, date1904, owned, package.elements)
+    return Loaded(path, sheets, date1904, owned)
 
 
 def _read_values(path: Path, package: Package, parts: dict[str, str]) -> dict[str, list[list[object]]]:

@@ -30,13 +30,8 @@ _CELL_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{1,3})(\d+)["']""")
 _STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
 _SPANS = re.compile(rb"""\sspans\s*=\s*["'](\d+):(\d+)["']""")
 _SPACE = (b" ", b">", b"/", b"\n", b"\t", b"\r")
-KEEP = object()  # a cell edit's value when only its style changes
-
-
-@dataclass
-class CellEdit:
-    value: object = KEEP
-    style: int | None = None  # None: the style it has
+Edits = dict[int, dict[int, object]]  # row -> column -> new value
+StyleEdits = dict[int, dict[int, int]]  # row -> column -> new style index
 
 
 @dataclass
@@ -45,6 +40,19 @@ class _Row:
     cells: dict[int, bytes]  # column -> the cell element's bytes, in the part's order
     styles: dict[int, int]  # column -> the cell's style index
     tail: bytes  # what follows the last cell in the row (an extLst), with the end tag
+    default: int | None = None  # the row's own style (customFormat), for cells it does not have
+
+
+_NUMBERS: dict[bytes, int] = {}
+_LETTERS: dict[int, str] = {}
+
+
+def _number(letters: bytes) -> int:
+    """A column's number from its letters (cached: a log has a few dozen columns)."""
+    found = _NUMBERS.get(letters)
+    if found is None:
+        found = _NUMBERS[letters] = column_number(letters.upper())
+    return found
 
 
 class SheetXml:
@@ -67,6 +75,16 @@ class SheetXml:
             raise FileError(f"corrupt: {name} does not end its sheetData")
         self.spans = self._index()
         self.parsed: dict[int, _Row] = {}
+        p = re.escape(self.p)
+        # A cell, with `r` and `s` read on the way when they come first, as every writer we know puts them.
+        self._cell_pattern = re.compile(
+            rb"(<"
+            + p
+            + rb"c(?=[\s/>])(?:\s+r=\"([A-Za-z]+)\d+\")?(?:\s+s=\"(\d+)\")?[^>]*?(?:/>|>.*?</"
+            + p
+            + rb"c>))",
+            re.S,
+        )
         self.column_styles = _column_styles(self._cols_bytes())
 
     def _index(self) -> dict[int, tuple[int, int]]:
@@ -104,31 +122,39 @@ class SheetXml:
         return row
 
     def _split(self, element: bytes, head_end: int) -> _Row:
-        cells, styles, previous, at = {}, {}, 0, head_end
-        tag, close = b"<" + self.p + b"c", b"</" + self.p + b"c>"
-        while (start := element.find(tag, at)) >= 0 and element[start + len(tag) : start + len(tag) + 1] in _SPACE:
-            head = element.find(b">", start)
-            end = head + 1 if element[head - 1 : head] == b"/" else element.find(close, head) + len(close)
-            ref = _CELL_REF.search(element, start, head)
-            previous = column_number(ref.group(1).upper()) if ref else previous + 1
-            cells[previous] = element[start:end]
-            s = _STYLE.search(element, start, head)
-            styles[previous] = int(s.group(1)) if s else 0
-            at = end
+        cells, styles, previous = {}, {}, 0
+        found = self._cell_pattern.findall(element, head_end)
+        for cell, letters, s in found:
+            if not letters or not s:  # attributes in another order, or no r / no s
+                head = cell[: cell.find(b">")]
+                ref = _CELL_REF.search(head) if not letters else None
+                letters = ref.group(1) if ref else letters
+                given = _STYLE.search(head) if not s else None
+                s = given.group(1) if given else s
+            previous = _number(letters) if letters else previous + 1
+            cells[previous] = cell
+            styles[previous] = int(s) if s else 0
+        at = element.rfind(found[-1][0]) + len(found[-1][0]) if found else head_end
         return _Row(element[:head_end], cells, styles, element[at:])
+
+    def row_styles(self, row: int) -> tuple[dict[int, int], int | None]:
+        """A row's cells' style indexes, and the row's own style (None: cells without one take their column's)."""
+        found = self._row(row)
+        if found is None:
+            return {}, None
+        if found.default is None:
+            custom = re.search(rb"""\scustomFormat\s*=\s*["'](1|true)["']""", found.head)
+            s = _STYLE.search(found.head) if custom else None
+            found.default = int(s.group(1)) if s else -1
+        return found.styles, None if found.default < 0 else found.default
 
     def style(self, row: int, column: int) -> int:
         """The style index cell (row, column) shows: its own, else its row's or its column's."""
-        found = self._row(row)
-        if found is not None and column in found.styles:
-            return found.styles[column]
-        return self._default_style(found, column)
-
-    def _default_style(self, row: _Row | None, column: int) -> int:
-        if row is not None and re.search(rb"""\scustomFormat\s*=\s*["'](1|true)["']""", row.head):
-            s = _STYLE.search(row.head)
-            return int(s.group(1)) if s else 0
-        return self.column_styles.get(column, 0)
+        styles, default = self.row_styles(row)
+        found = styles.get(column)
+        if found is not None:
+            return found
+        return default if default is not None else self.column_styles.get(column, 0)
 
     def _cols_bytes(self) -> bytes:
         found = re.search(
@@ -140,68 +166,63 @@ class SheetXml:
 
     # -- writing -----------------------------------------------------------------------------------------
 
-    def saved(self, edits: dict[int, dict[int, CellEdit]], widths: dict[int, float], date1904: bool) -> bytes:
-        """The part with `edits` (row -> column -> edit) and our column `widths` applied."""
-        if not edits and not widths:
+    def saved(self, values: Edits, styles: StyleEdits, widths: dict[int, float], date1904: bool) -> bytes:
+        """The part with new cell `values` and style indexes (row -> column -> …) and our column `widths`."""
+        rows = sorted({r for r, row in values.items() if row} | {r for r, row in styles.items() if row})
+        if not rows and not widths:
             return self.xml
-        body = self._data(edits, date1904)
-        head = self.xml[: self.data_tag[0]]
-        head = self._with_cols(head, widths)
-        rows = [r for r, row in edits.items() if row] + list(self.spans)
-        columns = [c for row in edits.values() for c in row]
-        head = _with_dimension(head, self.p, max(rows, default=1), max(columns, default=1))
+        body = self._data(rows, values, styles, date1904)
+        head = self._with_cols(self.xml[: self.data_tag[0]], widths)
+        columns = max([max(row) for row in values.values() if row] + [max(row) for row in styles.values() if row] + [1])
+        head = _with_dimension(head, self.p, max([*rows, *self.spans], default=1), columns)
         tag = self.xml[self.data_tag[0] : self.data_tag[1]]
         if self.closed:
             tag = tag[:-2].rstrip() + b">"
             body += b"</" + self.p + b"sheetData>"
         return head + tag + body + self.xml[self.end :]
 
-    def _data(self, edits: dict[int, dict[int, CellEdit]], date1904: bool) -> bytes:
+    def _data(self, rows: list[int], values: Edits, styles: StyleEdits, date1904: bool) -> bytes:
         out, at = [], self.start
         existing = sorted(self.spans)
         following = 0  # index into `existing` of the first row after the one being written
-        for number in sorted(r for r, row in edits.items() if row):
+        empty: dict[int, object] = {}
+        for number in rows:
             while following < len(existing) and existing[following] < number:
                 following += 1
             span = self.spans.get(number)
-            if span is None:  # a new row goes before the next existing one
+            row = self._row(number)
+            if span is None or row is None:  # a new row goes before the next existing one
                 position = self.spans[existing[following]][0] if following < len(existing) else self.end
-                out += [self.xml[at:position], self._new_row(number, edits[number], date1904)]
-                at = position
-                continue
-            out += [self.xml[at : span[0]], self._edited_row(number, edits[number], date1904)]
+                row = _Row(b"<" + self.p + b'row r="' + str(number).encode() + b'">', {}, {}, b"</" + self.p + b"row>")
+                span = (position, position)
+            written = self._written(number, row, values.get(number, empty), styles.get(number, {}), date1904)
+            out += [self.xml[at : span[0]], written]
             at = span[1]
         out.append(self.xml[at : self.end])
         return b"".join(out)
 
-    def _new_row(self, number: int, edits: dict[int, CellEdit], date1904: bool) -> bytes:
-        row = _Row(b"<" + self.p + b'row r="' + str(number).encode() + b'">', {}, {}, b"</" + self.p + b"row>")
-        return self._written(number, row, edits, date1904)
-
-    def _edited_row(self, number: int, edits: dict[int, CellEdit], date1904: bool) -> bytes:
-        row = self._row(number)
-        assert row is not None  # an existing row: the caller found its span
-        return self._written(number, row, edits, date1904)
-
-    def _written(self, number: int, row: _Row, edits: dict[int, CellEdit], date1904: bool) -> bytes:
+    def _written(
+        self, number: int, row: _Row, values: dict[int, object], styles: dict[int, int], date1904: bool
+    ) -> bytes:
         cells = dict(row.cells)
-        for column, edit in edits.items():
+        for column, style in styles.items():
             old = cells.get(column)
-            style = edit.style if edit.style is not None else self.style(number, column)
-            if edit.value is KEEP and old is not None:
-                cells[column] = _restyled(old, style)
-            else:
-                made = self._cell(number, column, None if edit.value is KEEP else edit.value, style, date1904)
-                if made:
-                    cells[column] = made
-                else:
-                    cells.pop(column, None)
-        head = _with_spans(row.head, min(edits), max(edits))
-        return head + b"".join(cells[c] for c in sorted(cells)) + row.tail
+            if column not in values and old is not None:
+                cells[column] = _restyled(old, row.styles.get(column, 0), style)
+            elif column not in values:
+                cells[column] = self._cell(number, column, None, style, date1904)
+        for column, value in values.items():
+            given = styles.get(column)
+            style = self.style(number, column) if given is None else given
+            cells[column] = self._cell(number, column, value, style, date1904)
+        touched = [*values, *styles]
+        head = _with_spans(row.head, min(touched), max(touched))
+        return head + b"".join(cells[c] for c in sorted(cells) if cells[c]) + row.tail
 
     def _cell(self, row: int, column: int, value: object, style: int, date1904: bool) -> bytes:
         p = self.p.decode()
-        attrs = f'<{p}c r="{column_letter(column)}{row}"' + (f' s="{style}"' if style else "")
+        letters = _LETTERS.get(column) or _LETTERS.setdefault(column, column_letter(column))
+        attrs = f'<{p}c r="{letters}{row}" s="{style}"' if style else f'<{p}c r="{letters}{row}"'
         if value is None or value == "":
             return (attrs + "/>").encode() if style else b""
         if isinstance(value, bool):
@@ -230,7 +251,14 @@ def serial(value: date | datetime, date1904: bool) -> float:
     return int(days) if days == int(days) else round(days, 10)
 
 
-def _restyled(cell: bytes, style: int) -> bytes:
+def _restyled(cell: bytes, old: int, style: int) -> bytes:
+    if old == style:
+        return cell
+    if old:
+        quick = f' s="{old}"'.encode()
+        at = cell.find(quick, 0, cell.find(b">"))
+        if at > 0:
+            return cell[:at] + (f' s="{style}"'.encode() if style else b"") + cell[at + len(quick) :]
     head_end = cell.find(b">")
     head = cell[:head_end]
     closed = head.endswith(b"/")
