@@ -690,7 +690,7 @@ class Corpus:
             book.add_sheet(
                 "Settings", [["Setting", "Value", "Meaning"], *([key, value, ""] for key in NUMERIC_SETTINGS)]
             )
-            # a raw infinite number: openpyxl would save it empty, so the rewrite refuses it (addin/files/rewrite.py)
+            # a raw infinite number: openpyxl cannot read it; the package editor keeps its bytes
             rewrite = "either" if isinstance(value, Num) else ""
             self.add(f"values-settings-{label}.xlsx", "values", "processed", book.parts(), rewrite=rewrite)
 

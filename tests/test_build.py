@@ -164,14 +164,21 @@ def test_ribbon_is_well_formed_and_every_action_exists() -> None:
         assert call is not None and callable(getattr(excel, call.group(1))), action
 
 
-def test_template_opens_with_openpyxl_and_the_cli_processes_it(tmp_path: Path) -> None:
+def test_template_opens_with_openpyxl_and_the_cli_processes_and_annotates_it(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
     assert {"Complaints", "Survey", "Settings", "Recipients", "Instructions", "xlwings.conf"} <= set(wb.sheetnames)
     result = CliRunner().invoke(cli, ["run", str(TEMPLATE), "--out", str(tmp_path), "--as-of", "2026-11-21T09:00"])
     assert result.exit_code == 1, result.output  # the example rows carry planted problems
     assert "errors" in result.output and "overdue" in result.output
-    refused = CliRunner().invoke(cli, ["validate", str(TEMPLATE), "--annotate", "--out", str(tmp_path)])
-    assert refused.exit_code == 3 and "form controls" in refused.output  # openpyxl would drop the buttons
+    marked = CliRunner().invoke(cli, ["validate", str(TEMPLATE), "--annotate", "--out", str(tmp_path)])
+    assert marked.exit_code == 1, marked.output  # annotated (the planted problems make it exit 1)
+    annotated = tmp_path / "complaints_template.annotated.xlsm"
+    with zipfile.ZipFile(TEMPLATE) as before, zipfile.ZipFile(annotated) as after:
+        assert before.read("xl/vbaProject.bin") == after.read("xl/vbaProject.bin")
+        buttons = re.findall(rb"<v:shape\b.*?</v:shape>", before.read("xl/drawings/vmlDrawing1.vml"), re.S)
+        notes = after.read("xl/drawings/vmlDrawing1.vml")  # the buttons' drawing gains the shapes of our notes
+        assert len(buttons) == len(BUTTONS) and all(shape in notes for shape in buttons)
+    assert "Complaints" in openpyxl.load_workbook(annotated, keep_vba=True).sheetnames
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
