@@ -175,24 +175,25 @@ def _with_authors(source: bytes, p: bytes, names: list[str]) -> bytes:
     tag = p.decode() + "author"
     body = "".join(f"<{tag}>{escape(n)}</{tag}>" for n in names).encode()
     element = b"<" + p + b"authors>" + body + b"</" + p + b"authors>"
-    found = re.search(rb"<(?:[\w.-]+:)?authors\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?authors>)", source, re.S)
-    if found:
-        return source[: found.start()] + element + source[found.end() :]
-    root = re.search(rb"<(?:[\w.-]+:)?comments\b[^>]*>", source)
-    if root is None:
-        raise FileError("corrupt: a comments part has no comments element")
-    return source[: root.end()] + element + source[root.end() :]
+    found = rb"<(?:[\w.-]+:)?authors\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?authors>)"
+    return _put(source, element, found, rb"<(?:[\w.-]+:)?comments\b[^>]*>", "no comments element")
 
 
 def _with_list(source: bytes, p: bytes, comments: list[bytes]) -> bytes:
     element = b"<" + p + b"commentList>" + b"".join(comments) + b"</" + p + b"commentList>"
-    found = re.search(rb"<(?:[\w.-]+:)?commentList\b[^>]*?(?:/>|>.*</(?:[\w.-]+:)?commentList>)", source, re.S)
-    if found:
-        return source[: found.start()] + element + source[found.end() :]
-    authors_end = re.search(rb"</(?:[\w.-]+:)?authors>|<(?:[\w.-]+:)?authors/>", source)
-    if authors_end is None:
-        raise FileError("corrupt: a comments part has no authors")
-    return source[: authors_end.end()] + element + source[authors_end.end() :]
+    found = rb"<(?:[\w.-]+:)?commentList\b[^>]*?(?:/>|>.*</(?:[\w.-]+:)?commentList>)"
+    return _put(source, element, found, rb"</(?:[\w.-]+:)?authors>|<(?:[\w.-]+:)?authors/>", "no authors")
+
+
+def _put(source: bytes, element: bytes, found: bytes, after: bytes, missing: str) -> bytes:
+    """`element` in place of what `found` matches, else right after what `after` matches."""
+    match = re.search(found, source, re.S)
+    if match:
+        return source[: match.start()] + element + source[match.end() :]
+    anchor = re.search(after, source)
+    if anchor is None:
+        raise FileError(f"corrupt: a comments part has {missing}")
+    return source[: anchor.end()] + element + source[anchor.end() :]
 
 
 def _comment(p: bytes, cell: Cell, text: str, author: int) -> bytes:

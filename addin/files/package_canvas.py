@@ -177,27 +177,19 @@ class PackageCanvas:
 
     def _restyle(self, title: str, rects: Iterable[Rect], change: Hashable, make: Callable[[int], int]) -> None:
         """Give each cell of `rects` the style `make(its style)` (found once per style and change)."""
-        sheet, made = self.sheet(title), self._made
-        edits = self.styles_of.setdefault(title, {})
-        for top, left, bottom, right in rects:
-            for r in range(top, bottom + 1):
-                row = edits.get(r)
-                if row is None:
-                    row = edits[r] = {}
-                current, default = sheet.row_styles(r)
-                for c in range(left, right + 1):
-                    old = row.get(c)
-                    if old is None:
-                        old = current.get(c)
-                        if old is None:
-                            old = default if default is not None else sheet.column_styles.get(c, 0)
-                    new = made.get((old, change))
-                    if new is None:
-                        new = made[(old, change)] = make(old)
-                    row[c] = new
+        made, edits = self._made, self.styles_of.setdefault(title, {})
+        for (r, c), old in self._styles(title, rects):
+            new = made.get((old, change))
+            if new is None:
+                new = made[(old, change)] = make(old)
+            row = edits.get(r)
+            if row is None:
+                row = edits[r] = {}
+            row[c] = new
 
     def _styles(self, title: str, rects: Iterable[Rect]) -> Iterable[tuple[Cell, int]]:
-        """Each cell of `rects` with the style index it has now."""
+        """Each cell of `rects` with the style index it has now (rows looked up afresh per rect, so that
+        `_restyle` may change the cells it is given)."""
         sheet, edits = self.sheet(title), self.styles_of.get(title, {})
         for top, left, bottom, right in rects:
             for r in range(top, bottom + 1):
