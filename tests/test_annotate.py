@@ -355,3 +355,69 @@ def test_annotated_copy_cannot_overwrite_the_input(tmp_path: Path) -> None:
     renamed = source.rename(tmp_path / "log.xlsx")
     result = annotate(renamed, out=tmp_path)
     assert result.outputs["annotated"] == tmp_path / "log.annotated.xlsx"
+
+
+THREAD_ID = "{2D5A6C31-8B7E-4F0A-9C1D-3E4F5A6B7C8D}"
+PERSON_ID = "{6F1E2D3C-4B5A-4978-8877-665544332211}"
+THREADED = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+    f'<threadedComment ref="E5" dT="2026-11-20T09:00:00.00" personId="{PERSON_ID}" id="{THREAD_ID}">'
+    "<text>Is Widgets a category now?</text></threadedComment></ThreadedComments>"
+).encode()
+PERSONS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+    f'<person displayName="Li Na" id="{PERSON_ID}" userId="li.na@example.com" providerId="AD"/></personList>'
+).encode()
+
+
+def _threaded(source: Path, target: Path) -> Path:
+    """`source` with a threaded comment on Complaints!E5 as Excel 365 saves one: the thread part, the
+    people, and the legacy note (author `tc=<thread id>`) that older readers show."""
+    wb = openpyxl.load_workbook(source)
+    wb["Complaints"]["E5"].comment = Comment("[Threaded comment]\nIs Widgets a category now?", f"tc={THREAD_ID}")
+    wb.save(target)
+    with zipfile.ZipFile(target) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    sheet_rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    parts[sheet_rels] = parts[sheet_rels].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdTC1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"'
+        b' Target="../threadedComments/threadedComment1.xml"/></Relationships>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdP1" Type="http://schemas.microsoft.com/office/2017/10/relationships/person"'
+        b' Target="persons/person.xml"/></Relationships>',
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/threadedComments/threadedComment1.xml" '
+        b'ContentType="application/vnd.ms-excel.threadedcomments+xml"/>'
+        b'<Override PartName="/xl/persons/person.xml" ContentType="application/vnd.ms-excel.person+xml"/></Types>',
+    )
+    parts["xl/threadedComments/threadedComment1.xml"] = THREADED
+    parts["xl/persons/person.xml"] = PERSONS
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return target
+
+
+def test_a_threaded_comment_on_the_log_is_kept_and_our_notes_go_beside_it(tmp_path: Path) -> None:
+    source = _threaded(bad_workbook(tmp_path / "clean.xlsx"), tmp_path / "log.xlsx")
+    with zipfile.ZipFile(source) as z:
+        legacy = z.read("xl/comments/comment1.xml")
+    theirs = next(c for c in legacy.split(b"<comment ")[1:] if b'ref="E5"' in c).split(b"</comment>")[0]
+    annotated = annotate(source).outputs["annotated"]
+    annotate(source, "in-place")
+    for copy in (annotated, source):
+        with zipfile.ZipFile(copy) as z:
+            assert z.read("xl/threadedComments/threadedComment1.xml") == THREADED
+            assert z.read("xl/persons/person.xml") == PERSONS
+            assert theirs in z.read("xl/comments/comment1.xml")  # the legacy note of the thread, as it was
+        log = openpyxl.load_workbook(copy)["Complaints"]
+        assert log["E5"].fill.fgColor.rgb == "FFFFC7CE"  # marked; the thread keeps the cell's note
+        assert log["E5"].comment.author == f"tc={THREAD_ID}"
+        assert log["H6"].comment.author == "Complaint Desk"
