@@ -240,11 +240,12 @@ def write_log_columns(canvas: Canvas, ledger: Ledger, log: Table, columns: LogCo
     spans = [(t, table_left, b, first - 1) for t, _, b, _ in runs((row, table_left) for row in flagged)]
     originals = canvas.fills(sheet, spans) if first > table_left else {}
     by_colour: dict[str, list[Cell]] = defaultdict(list)
+    letters = {c: column_letter(c) for c in range(table_left, right + 1)}
     for row in flagged:
-        rgb, kept = columns.fills[row], {}
+        rgb, kept, number = columns.fills[row], {}, str(row)
         for c in range(table_left, right + 1):
-            letter = column_letter(c)
-            if c < first and (sheet, f"{letter}{row}") in skip:
+            letter = letters[c]
+            if c < first and (sheet, letter + number) in skip:
                 continue
             by_colour[rgb].append((row, c))
             if c < first and (row, c) in originals:
