@@ -7,6 +7,7 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -421,3 +422,35 @@ def test_a_threaded_comment_on_the_log_is_kept_and_our_notes_go_beside_it(tmp_pa
         assert log["E5"].fill.fgColor.rgb == "FFFFC7CE"  # marked; the thread keeps the cell's note
         assert log["E5"].comment.author == f"tc={THREAD_ID}"
         assert log["H6"].comment.author == "Complaint Desk"
+
+
+def _prefixed(source: Path, target: Path) -> Path:
+    """`source` with every SpreadsheetML part's elements under a prefix (`ns0:`, as ElementTree writes them;
+    the .NET Open XML SDK writes `x:`): nothing may assume the default namespace."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename.startswith("xl/") and info.filename.endswith(".xml") and main.encode() in data:
+                data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(ElementTree.fromstring(data))
+            new.writestr(info, data)
+    return target
+
+
+def test_a_workbook_whose_parts_use_a_namespace_prefix_is_marked(tmp_path: Path) -> None:
+    source = _prefixed(bad_workbook(tmp_path / "clean.xlsx"), tmp_path / "log.xlsx")
+    with zipfile.ZipFile(source) as z:
+        assert z.read("xl/worksheets/sheet1.xml").count(b"<ns0:c ") > 10 and b"<c " not in z.read(
+            "xl/worksheets/sheet1.xml"
+        )
+    annotated = annotate(source).outputs["annotated"]
+    for _ in range(2):
+        annotate(source, "in-place")
+    for copy in (annotated, source):
+        with zipfile.ZipFile(copy) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml")
+        assert b"<c " not in sheet and b"<ns0:legacyDrawing " in sheet  # ours written under the sheet's prefix
+        wb = openpyxl.load_workbook(copy)
+        log = wb["Complaints"]
+        assert log["E5"].fill.fgColor.rgb == "FFFFC7CE" and "[unknown-category]" in log["E5"].comment.text
+        assert "Validation" in wb.sheetnames and wb["_ComplaintDesk"].sheet_state == "veryHidden"
