@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zipfile
 import zlib
@@ -454,3 +455,31 @@ def test_a_workbook_whose_parts_use_a_namespace_prefix_is_marked(tmp_path: Path)
         log = wb["Complaints"]
         assert log["E5"].fill.fgColor.rgb == "FFFFC7CE" and "[unknown-category]" in log["E5"].comment.text
         assert "Validation" in wb.sheetnames and wb["_ComplaintDesk"].sheet_state == "veryHidden"
+
+
+def _rows_reversed(source: Path, target: Path) -> Path:
+    """`source` with the log's complaint rows in reverse order (no Excel writes that; some exporters do)."""
+
+    def reverse(data: bytes) -> bytes:
+        head, rest = data.split(b"<sheetData>")
+        body, tail = rest.split(b"</sheetData>")
+        rows = re.findall(rb"<row\b.*?</row>", body, re.S)
+        return head + b"<sheetData>" + b"".join(rows[:3] + rows[:2:-1]) + b"</sheetData>" + tail
+
+    return _edited(source, target, "xl/worksheets/sheet1.xml", reverse)
+
+
+def test_rows_out_of_order_are_written_once_each_in_their_order(tmp_path: Path) -> None:
+    records = [complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open"), complaint(4)]
+    source = _rows_reversed(standard_workbook(tmp_path / "clean.xlsx", records), tmp_path / "log.xlsx")
+
+    def order(path: Path) -> list[bytes]:
+        with zipfile.ZipFile(path) as z:
+            return re.findall(rb'<row r="(\d+)"', z.read("xl/worksheets/sheet1.xml"))
+
+    assert order(source)[3:] == [b"7", b"6", b"5"]
+    copy = annotate(source).outputs["annotated"]
+    assert order(copy) == order(source)
+    log = openpyxl.load_workbook(copy)["Complaints"]
+    assert [log.cell(r, 1).value for r in range(3, 8)] == ["Complaint ID", "C0001", "C0002", "C0003", "C0004"]
+    assert log["E5"].fill.fgColor.rgb == "FFFFC7CE"

@@ -769,6 +769,30 @@ def raw_cells(path: Path) -> dict[str, dict[bytes, tuple[bytes, bytes]]]:
     return found
 
 
+def row_counts(path: Path) -> dict[str, dict[bytes, int]]:
+    """How often each row number occurs in each worksheet part (openpyxl would let the last one win)."""
+    with zipfile.ZipFile(path) as archive:
+        counts = {}
+        for name in archive.namelist():
+            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", name):
+                found: dict[bytes, int] = {}
+                for number in re.findall(rb"<(?:[\w.-]+:)?row\b[^>]*?\sr=\"(\d+)\"", archive.read(name)):
+                    found[number] = found.get(number, 0) + 1
+                counts[name] = found
+        return counts
+
+
+def rows_written_twice(source: Path, written: Path) -> list[str]:
+    """Rows of the input's sheets that the written file holds more often than the input did."""
+    before, after = row_counts(source), row_counts(written)
+    return [
+        f"{part} row {number.decode()} x{n}"
+        for part, counts in before.items()
+        for number, n in after.get(part, {}).items()
+        if n > max(1, counts.get(number, 0))
+    ]
+
+
 def compare_raw(case: Case, written: Path, label: str, problems: Problems) -> None:
     """Every cell of the input is in the written file with the same type and content (its style may change:
     our marks); only cells of ours are added."""
@@ -804,6 +828,9 @@ def test_user_cells_are_kept(suite: Suite, mode: str) -> None:
         if not target.is_file():
             problems.add(f"{case.name} [{mode}]: the written file {target} does not exist")
             continue
+        doubled = rows_written_twice(case.path, target)
+        if doubled:
+            problems.add(f"{case.name} [{mode}]: rows written more often than the input has them: {doubled[:SHOWN]}")
         before = suite.original(case)
         if isinstance(before, str):
             compare_raw(case, target, f"[{mode}]", problems)  # openpyxl cannot read the input

@@ -182,7 +182,9 @@ class SheetXml:
         return head + tag + body + self.xml[self.end :]
 
     def _data(self, rows: list[int], values: Edits, styles: StyleEdits, date1904: bool) -> bytes:
-        out, at = [], self.start
+        """sheetData's content with `rows` written. Spliced in the order of the document, not of the row
+        numbers: a sheet whose rows are out of order (Excel would not write one) keeps its order."""
+        pieces: list[tuple[int, int, int, bytes]] = []  # (start, end, row, its new XML)
         existing = sorted(self.spans)
         following = 0  # index into `existing` of the first row after the one being written
         empty: dict[int, object] = {}
@@ -196,8 +198,12 @@ class SheetXml:
                 row = _Row(b"<" + self.p + b'row r="' + str(number).encode() + b'">', {}, {}, b"</" + self.p + b"row>")
                 span = (position, position)
             written = self._written(number, row, values.get(number, empty), styles.get(number, {}), date1904)
-            out += [self.xml[at : span[0]], written]
-            at = span[1]
+            pieces.append((span[0], span[1], number, written))
+        pieces.sort()  # a new row (start, start) goes before an existing row starting there
+        out, at = [], self.start
+        for start, end, _, written in pieces:
+            out += [self.xml[at:start], written]
+            at = end
         out.append(self.xml[at : self.end])
         return b"".join(out)
 
