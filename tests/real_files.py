@@ -1,6 +1,7 @@
 """A corpus of workbooks made the way users' files are made: by LibreOffice, with Excel tables,
-x14 extensions, a pivot table, our own .xlsm template. Each holds the sample's log (60 complaints,
-planted problems and flag cases), so a run marks cells, adds notes and appends the `⚑` columns.
+x14 extensions, a pivot table, our own .xlsm template, shaped as Google Sheets and WPS save them.
+Each holds the sample's log (60 complaints, planted problems and flag cases), so a run marks
+cells, adds notes and appends the `⚑` columns.
 
 Built at test time (`build_corpus`); nothing binary is committed. The LibreOffice-made files need
 `soffice` and are left out without it. `RealFile.expects` names what each file must contain
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -209,6 +212,91 @@ def _google_sheet(xml: bytes) -> bytes:
     return xml.replace(b"</worksheet>", b'<drawing r:id="rId1"/></worksheet>')
 
 
+_ETC = "http://www.wps.cn/officeDocument/2017/etCustomData"
+WPS_IMAGE = "ID_7F3A2C914E6B4D0A8B1C2D3E4F506172"
+
+
+def _png() -> bytes:
+    """A 1x1 red PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\xff\0\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def wps_log(path: Path, grids: Grids) -> None:
+    """The log shaped as WPS Spreadsheets saves one (no WPS here to make it; the traits are those public
+    readers of WPS files handle): a picture in a cell (`xl/cellimages.xml`, WPS's own part, shown by a
+    `DISPIMG` formula in a Photo column right of the log), WPS's `etc:` attribute on the log's filter,
+    and its build number in the custom properties."""
+    book = _book(path)
+    log = write_grids(book, grids)[LOG]
+    width = len(grids[LOG][3])
+    log.autofilter(3, 0, LAST - 1, width - 1)
+    log.write(3, width, "Photo")
+    for r in (4, 6):
+        log.write_formula(r, width, f'_xlfn.DISPIMG("{WPS_IMAGE}",1)', None, f'=DISPIMG("{WPS_IMAGE}",1)')
+    book.close()
+    images = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<etc:cellImages xmlns:xdr="{_XDR.decode()}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:etc="{_ETC}"><etc:cellImage>'
+        f'<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="2" name="{WPS_IMAGE}" descr="receipt"/><xdr:cNvPicPr/>'
+        '</xdr:nvPicPr><xdr:blipFill><a:blip r:embed="rId1"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
+        '<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="952500" cy="952500"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic></etc:cellImage></etc:cellImages>'
+    ).encode()
+    package_rels = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    image_rels = (
+        package_rels + b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/image" Target="media/image1.png"/></Relationships>'
+    )
+    custom = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="http://schemas.openxmlformats'
+        b'.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006'
+        b'/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer">'
+        b"<vt:lpwstr>2052-12.1.0.17147</vt:lpwstr></property></Properties>"
+    )
+    types = (
+        b'<Default Extension="png" ContentType="image/png"/>'
+        b'<Override PartName="/xl/cellimages.xml" ContentType="application/vnd.wps-officedocument.cellimage+xml"/>'
+        b'<Override PartName="/docProps/custom.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>'
+    )
+    edits: dict[str, Callable[[bytes], bytes]] = {
+        "xl/worksheets/sheet1.xml": _wps_sheet,
+        "xl/cellimages.xml": lambda _: images,
+        "xl/_rels/cellimages.xml.rels": lambda _: image_rels,
+        "xl/media/image1.png": lambda _: _png(),
+        "docProps/custom.xml": lambda _: custom,
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdWps1" Type="http://www.wps.cn/officeDocument/2020/cellImage" '
+            b'Target="cellimages.xml"/></Relationships>',
+        ),
+        "_rels/.rels": lambda xml: xml.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdWps2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'custom-properties" Target="docProps/custom.xml"/></Relationships>',
+        ),
+        "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", types),
+    }
+    edit_parts(path, edits)
+
+
+def _wps_sheet(xml: bytes) -> bytes:
+    head = xml.index(b">", xml.index(b"<worksheet"))
+    xml = xml[:head] + b' xmlns:etc="' + _ETC.encode() + b'"' + xml[head:]
+    return xml.replace(b"<autoFilter ", b'<autoFilter etc:filterBottomFollowUsedRange="0" ', 1)
+
+
 def pivot_source(path: Path, grids: Grids) -> None:
     """The sample plus an empty `Pivot` sheet (LibreOffice fills it) and a chart on `Chart`."""
     book = _book(path)
@@ -264,7 +352,13 @@ def libreoffice_files(folder: Path, grids: Grids) -> dict[str, Path]:
     return dict(zip(("libreoffice", "pivot"), made, strict=True))
 
 
-BUILDERS = {"xlsxwriter": plain_log, "table": table_log, "x14": x14_log, "google": google_sheets_log}
+BUILDERS = {
+    "xlsxwriter": plain_log,
+    "table": table_log,
+    "x14": x14_log,
+    "google": google_sheets_log,
+    "wps": wps_log,
+}
 EXPECTS = {
     "xlsxwriter": (),
     "table": ("part:xl/tables/table1.xml", "log:<tableParts", "part:xl/comments"),
@@ -276,6 +370,7 @@ EXPECTS = {
         "log:<hyperlinks",
     ),
     "google": ("part:xl/drawings/drawing1.xml", "log:<drawing ", "log:<outlinePr", "!log:<dimension", "!log: spans="),
+    "wps": ("part:xl/cellimages.xml", "part:xl/media/image1.png", "log:etc:filterBottomFollowUsedRange", "log:DISPIMG"),
     "template": ("part:xl/vbaProject.bin", 'any:ObjectType="Button"'),
     "libreoffice": ("part:xl/charts/chart", "part:xl/comments", "log:<dataValidations", "log:<conditionalFormatting"),
     "pivot": ("part:xl/pivotTables/", "part:xl/pivotCache/", "part:xl/charts/chart"),

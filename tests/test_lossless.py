@@ -40,7 +40,7 @@ from tests.real_files import (
 )
 
 AS_OF = "2026-11-20T12:00"
-NAMES = ["xlsxwriter", "table", "x14", "google", "template", "libreoffice", "pivot"]
+NAMES = ["xlsxwriter", "table", "x14", "google", "wps", "template", "libreoffice", "pivot"]
 OUR_COLUMNS = ["⚑ Response due", "⚑ Resolution due", "⚑ State", "⚑ Flags", "⚑ Suggested severity"]
 AUTHOR, LEDGER = "Complaint Desk", "_ComplaintDesk"
 RUNS = 3
