@@ -29,7 +29,7 @@ from addin.files.book_xml import Book, ContentTypes, elements
 from addin.files.package import part_target
 from addin.files.styles_xml import Styles, attributes
 from addin.files.xlsx_rows import FastSheet
-from addin.files.xlsx_writer import _Formats, render
+from addin.files.xlsx_writer import Formats, render
 from addin.pages.page import Page, written
 
 
@@ -57,7 +57,7 @@ def rendered(sheets: list[NewSheet]) -> bytes:
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
     book = xlsxwriter.Workbook(buffer, options)
     book.set_properties({"created": datetime(2026, 1, 1)})
-    fmt = _Formats(book)
+    fmt = Formats(book)
     with collector_paused():
         for sheet in sheets:
             ws = book.add_worksheet(sheet.title, FastSheet)

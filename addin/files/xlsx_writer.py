@@ -52,7 +52,7 @@ def link_prefix(report: Path, original: Path | None) -> str:
     return relative.replace("/", "\\").replace("%", "%25").replace("#", "%23")  # '#' starts the cell part
 
 
-class _Formats:
+class Formats:
     """XlsxWriter formats made once per workbook, by (font, fill, number format)."""
 
     def __init__(self, book: xlsxwriter.Workbook) -> None:
@@ -78,7 +78,7 @@ class _Formats:
         return self.cache[key]
 
 
-def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, prefix: str, links: bool) -> None:
+def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: Formats, page: Page, prefix: str, links: bool) -> None:
     """Write one `Page`; every value is written as what it is, text never as a formula.
 
     On a `FastSheet` (`book.add_worksheet(name, FastSheet)`) the data rows are written as XML in one
@@ -103,7 +103,7 @@ def render(book: xlsxwriter.Workbook, ws: Worksheet, fmt: _Formats, page: Page, 
         _chart(book, ws, page, chart)
 
 
-def _block(ws: Worksheet, fmt: _Formats, block: Block, cells: Cells, *, slow: bool) -> None:
+def _block(ws: Worksheet, fmt: Formats, block: Block, cells: Cells, *, slow: bool) -> None:
     """One table; `slow` writes its cells through XlsxWriter's own calls (a chart's data)."""
     left = block.left - 1
     if block.caption:
@@ -201,7 +201,7 @@ def _write(target: str | io.BytesIO, contents: list[Page], prefix: str, links: b
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     book = xlsxwriter.Workbook(target, {**options, "in_memory": isinstance(target, io.BytesIO)})
     book.set_properties({"created": FIXED_CREATED, "author": "Complaint Desk"})
-    fmt = _Formats(book)
+    fmt = Formats(book)
     with collector_paused():
         for content in contents:
             render(book, book.add_worksheet(content.name, FastSheet), fmt, content, prefix, links)
