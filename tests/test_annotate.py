@@ -16,7 +16,7 @@ import xlsxwriter
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from addin.files.run import FileError, Options, process_file
+from addin.files.run import JOBS, FileError, Options, process_file
 from tests.builders import AS_OF, complaint, log_grid, standard_workbook, write_workbook
 
 
@@ -483,3 +483,29 @@ def test_rows_out_of_order_are_written_once_each_in_their_order(tmp_path: Path) 
     log = openpyxl.load_workbook(copy)["Complaints"]
     assert [log.cell(r, 1).value for r in range(3, 8)] == ["Complaint ID", "C0001", "C0002", "C0003", "C0004"]
     assert log["E5"].fill.fgColor.rgb == "FFFFC7CE"
+
+
+def test_our_columns_never_go_over_formulas_whose_result_is_empty(tmp_path: Path) -> None:
+    """An unlabelled column of formulas that all show "" holds no value a reader sees; it is still the
+    user's, and our ⚑ columns go right of it."""
+    grid = log_grid([complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")])
+    source = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(source)
+    ws = book.add_worksheet("Complaints")
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    width = len(grid[0])
+    for r in range(1, len(grid)):
+        ws.write_formula(r, width, f'=IF(A{r + 1}="x","hit","")', None, "")
+    book.close()
+    for mode in ("annotate", "in-place"):
+        copy = process_file(source, Options(as_of=AS_OF, mode=mode, jobs=JOBS)).outputs[
+            "annotated" if mode == "annotate" else "in-place"
+        ]
+        log = openpyxl.load_workbook(copy)["Complaints"]
+        assert [log.cell(r, width + 1).value for r in range(2, len(grid) + 1)] == [
+            f'=IF(A{r}="x","hit","")' for r in range(2, len(grid) + 1)
+        ]
+        assert log.cell(1, width + 2).value == "⚑ Response due"

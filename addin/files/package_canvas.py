@@ -149,8 +149,12 @@ class PackageCanvas:
         return self._extent(title)[0]
 
     def last_column(self, title: str) -> int:
-        """The last column with a value in any row (a cell that only has a format does not count)."""
-        return self._extent(title)[1]
+        """The last column with a value or a formula in any row (a cell that only has a format does not
+        count; a formula whose result is empty text does, which the reader's values do not show)."""
+        known = self._extent(title)[1]
+        if title in self.new or title not in self.parts:
+            return known
+        return self.sheet(title).last_content_column(known)
 
     def write(self, title: str, top: int, left: int, rows: Sequence[Sequence[object]]) -> None:
         if title in self.new:

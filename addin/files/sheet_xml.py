@@ -156,6 +156,22 @@ class SheetXml:
             return found
         return default if default is not None else self.column_styles.get(column, 0)
 
+    def last_content_column(self, known: int) -> int:
+        """The last column holding a cell with content (a value, a formula, an inline string), given that
+        none is before `known` is known (the reader's last column with a value). The reader does not see
+        a formula whose result is empty text: such a column must not be taken for free. Only cells with
+        an `r` are seen (cells without one are placed by the reader, which counts their values)."""
+        beyond = re.compile(rb"""r\s*=\s*["'](""" + _letters_after(known) + rb""")\d+["']""")  # no \s first: fast
+        tag, last = b"<" + self.p + b"c", known
+        for found in beyond.finditer(self.xml, self.start, self.end):
+            opened = self.xml.rfind(b"<", self.start, found.start())
+            closed = self.xml.find(b">", found.end())
+            spaced = self.xml[found.start() - 1] in b" \t\r\n"  # the attribute `r`, not the end of another name
+            if spaced and self.xml.startswith(tag, opened) and self.xml[opened + len(tag)] in b" \t\r\n":
+                if self.xml[closed - 1 : closed] != b"/":  # `<c …/>`: a format only
+                    last = max(last, _number(found.group(1)))
+        return last
+
     def _cols_bytes(self) -> bytes:
         found = re.search(
             rb"<" + re.escape(self.p) + rb"cols\b.*?</" + re.escape(self.p) + rb"cols>",
@@ -255,6 +271,17 @@ def serial(value: date | datetime, date1904: bool) -> float:
     moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
     days = (moment.replace(tzinfo=None) - _EPOCHS[date1904]) / timedelta(days=1)
     return int(days) if days == int(days) else round(days, 10)
+
+
+def _letters_after(column: int) -> bytes:
+    """A pattern matching the letters of every column after `column` (upper case, as Excel writes them)."""
+    letters = column_letter(max(column, 1))
+    choices = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    for i, letter in enumerate(letters):
+        if letter != "Z":
+            rest = len(letters) - i - 1
+            choices.append(letters[:i] + f"[{chr(ord(letter) + 1)}-Z]" + (f"[A-Z]{{{rest}}}" if rest else ""))
+    return ("(?:" + "|".join(choices) + ")" if choices else "(?!)").encode()
 
 
 def _restyled(cell: bytes, old: int, style: int) -> bytes:
