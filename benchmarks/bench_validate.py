@@ -9,7 +9,7 @@ problems), then times, each in a fresh child process (so peak memory is that job
   * report           `complaints validate FILE --out DIR` (the default path)
   * annotate         `complaints validate FILE --annotate --out DIR`
 and prints medians, peak resident memory and the ratios the targets are stated in:
-report <= 2.5 x bare-read, annotate <= 1.3 x bare-openpyxl, peak <= 600 MB.
+report <= 2.5 x bare-read, annotate <= 1.3 x bare-openpyxl, peak <= 600 MB. Needs the test extras (openpyxl).
 """
 
 from __future__ import annotations

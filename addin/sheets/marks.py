@@ -1,6 +1,6 @@
 """Owned sheets, marks on the user's sheets, and the ledger that lets a re-run take back exactly those.
 
-Written once over `addin.sheets.canvas.Canvas`, so the CLI's annotate path (openpyxl) and the Excel
+Written once over `addin.sheets.canvas.Canvas`, so the CLI's annotate path (the package editor) and the Excel
 buttons (xlwings) behave the same.
 
 Ownership is recorded in the workbook, so a re-run knows what it wrote: each owned sheet has a
