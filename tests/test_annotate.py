@@ -509,3 +509,21 @@ def test_our_columns_never_go_over_formulas_whose_result_is_empty(tmp_path: Path
             f'=IF(A{r}="x","hit","")' for r in range(2, len(grid) + 1)
         ]
         assert log.cell(1, width + 2).value == "⚑ Response due"
+
+
+def test_our_columns_go_right_of_a_merged_area_beside_the_log(tmp_path: Path) -> None:
+    grid = log_grid([complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")])
+    source = tmp_path / "log.xlsx"
+    book = xlsxwriter.Workbook(source)
+    ws = book.add_worksheet("Complaints")
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    width = len(grid[0])
+    ws.merge_range(2, width, 2, width + 2, "called back twice")  # three columns right of the log, one value
+    book.close()
+    copy = process_file(source, Options(as_of=AS_OF, mode="annotate", jobs=JOBS)).outputs["annotated"]
+    log = openpyxl.load_workbook(copy)["Complaints"]
+    assert log.cell(3, width + 1).value == "called back twice"
+    assert [log.cell(1, c).value for c in range(width + 1, width + 5)] == [None, None, None, "⚑ Response due"]

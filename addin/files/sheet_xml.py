@@ -157,10 +157,11 @@ class SheetXml:
         return default if default is not None else self.column_styles.get(column, 0)
 
     def last_content_column(self, known: int) -> int:
-        """The last column holding a cell with content (a value, a formula, an inline string), given that
-        none is before `known` is known (the reader's last column with a value). The reader does not see
-        a formula whose result is empty text: such a column must not be taken for free. Only cells with
-        an `r` are seen (cells without one are placed by the reader, which counts their values)."""
+        """The last column holding a cell with content (a value, a formula, an inline string), looking
+        right of `known` only (the reader's last column with a value). The reader does not see
+        a formula whose result is empty text: such a column must not be taken for free; nor one inside a
+        merged area. Only cells with an `r` are seen (cells without one are placed by the reader, which
+        counts their values)."""
         beyond = re.compile(rb"""r\s*=\s*["'](""" + _letters_after(known) + rb""")\d+["']""")  # no \s first: fast
         tag, last = b"<" + self.p + b"c", known
         for found in beyond.finditer(self.xml, self.start, self.end):
@@ -170,6 +171,11 @@ class SheetXml:
             if spaced and self.xml.startswith(tag, opened) and self.xml[opened + len(tag)] in b" \t\r\n":
                 if self.xml[closed - 1 : closed] != b"/":  # `<c …/>`: a format only
                     last = max(last, _number(found.group(1)))
+        merged = (
+            rb"<" + re.escape(self.p) + rb"""mergeCell\b[^>]*?\sref\s*=\s*["'][A-Za-z]+\d+:([A-Za-z]{1,3})\d+["']"""
+        )
+        for found in re.finditer(merged, self.xml[self.end :]):  # a merged area is the user's, to its right edge
+            last = max(last, _number(found.group(1)))
         return last
 
     def _cols_bytes(self) -> bytes:
