@@ -149,8 +149,9 @@ class PackageCanvas:
         return self._extent(title)[0]
 
     def last_column(self, title: str) -> int:
-        """The last column with a value or a formula in any row (a cell that only has a format does not
-        count; a formula whose result is empty text does, which the reader's values do not show)."""
+        """The last column with a value, a formula or a merged area in any row (a cell that only has a
+        format does not count; a formula whose result is empty text does, which the reader's values do
+        not show: `SheetXml.last_content_column`)."""
         known = self._extent(title)[1]
         if title in self.new or title not in self.parts:
             return known

@@ -281,7 +281,9 @@ def serial(value: date | datetime, date1904: bool) -> float:
 
 def _letters_after(column: int) -> bytes:
     """A pattern matching the letters of every column after `column` (upper case, as Excel writes them)."""
-    letters = column_letter(max(column, 1))
+    if column < 1:
+        return b"[A-Z]{1,3}"
+    letters = column_letter(column)
     choices = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
     for i, letter in enumerate(letters):
         if letter != "Z":
