@@ -9,7 +9,6 @@ child process within the `[limits]` of the config file (`addin.files.limits`).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -32,6 +31,7 @@ from addin.files.paths import expand
 from addin.files.run import JOBS, Options, planned_output, send_file
 from addin.mail.deliver import EmailJob
 from addin.map_command import map_command
+from addin.pages.json_text import json_text
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_FILES, EXIT_MAIL, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 
@@ -144,7 +144,7 @@ def _run(
     outcomes, failures = _process_files(_inputs(paths, config), options, jobs, as_json)
     if as_json:
         files = [o.entry for o in outcomes] + [_failed_entry(path, f) for path, f in failures]
-        click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
+        click.echo(json_text({"files": files}))
     else:
         for outcome in outcomes:
             click.echo(outcome.line)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import cli
+from addin.pages.json_text import json_text
 from tests.builders import complaint, log_grid, standard_workbook, write_workbook
 
 AS_OF = ["--as-of", "2026-11-22T12:00"]
@@ -53,6 +54,8 @@ def test_json_output(tmp_path: Path) -> None:
         "message": "Complainants '0' is not a whole number of at least 1",
     }
     assert entry["log"] == {"sheet": "Complaints", "header_row": 3, "rows": 2}
+    lines = result.stdout.splitlines()  # indented, a problem on one line (encoded in C: `addin.pages.json_text`)
+    assert lines[:2] == ["{", '  "files": ['] and json.loads(next(x for x in lines if '"code"' in x)) == problem
 
 
 def test_batch_with_a_corrupt_file_goes_on_and_exits_3(tmp_path: Path) -> None:
@@ -175,3 +178,15 @@ def test_two_inputs_with_one_output_name_do_not_overwrite_each_other(tmp_path: P
     assert result.exit_code == 3
     assert f"{second}: its output log.report.xlsx was already written for {first}" in result.stderr
     assert [p.name for p in (tmp_path / "reports").iterdir()] == ["log.report.xlsx"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"files": []},
+        {"files": [{"path": "é.xlsx", "problems": [{"code": "x", "value": None}], "counts": {}, "notes": ["a\\n"]}]},
+        {"a": [[1, 2], [], {}, {"b": [{"c": float("inf")}]}], "d": {"e": {"f": "中"}}},
+    ],
+)
+def test_json_text_is_the_same_json_value(value: object) -> None:
+    assert json.loads(json_text(value)) == json.loads(json.dumps(value))
