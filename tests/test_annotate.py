@@ -147,10 +147,11 @@ def _png() -> bytes:
     )
 
 
-def _xlsxwriter_log(path: Path, extra) -> Path:  # type: ignore[no-untyped-def]
+def _xlsxwriter_log(path: Path, extra, records=None) -> Path:  # type: ignore[no-untyped-def]
+    """The log of `records` (two complaints by default) written by XlsxWriter, then `extra(book, ws, path)`."""
     book = xlsxwriter.Workbook(str(path))
     ws = book.add_worksheet("Complaints")
-    for r, row in enumerate(log_grid([complaint(1), complaint(2, category="Widgets")])):
+    for r, row in enumerate(log_grid(records or [complaint(1), complaint(2, category="Widgets")])):
         for c, value in enumerate(row):
             ws.write(r, c, value)
     extra(book, ws, path)
@@ -488,18 +489,15 @@ def test_rows_out_of_order_are_written_once_each_in_their_order(tmp_path: Path) 
 def test_our_columns_never_go_over_formulas_whose_result_is_empty(tmp_path: Path) -> None:
     """An unlabelled column of formulas that all show "" holds no value a reader sees; it is still the
     user's, and our ⚑ columns go right of it."""
-    grid = log_grid([complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")])
-    source = tmp_path / "log.xlsx"
-    book = xlsxwriter.Workbook(source)
-    ws = book.add_worksheet("Complaints")
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value is not None:
-                ws.write(r, c, value)
+    records = [complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")]
+    grid = log_grid(records)
     width = len(grid[0])
-    for r in range(1, len(grid)):
-        ws.write_formula(r, width, f'=IF(A{r + 1}="x","hit","")', None, "")
-    book.close()
+
+    def formulas(book, ws, path):  # type: ignore[no-untyped-def]
+        for r in range(1, len(grid)):
+            ws.write_formula(r, width, f'=IF(A{r + 1}="x","hit","")', None, "")
+
+    source = _xlsxwriter_log(tmp_path / "log.xlsx", formulas, records)
     for mode in ("annotate", "in-place"):
         copy = process_file(source, Options(as_of=AS_OF, mode=mode, jobs=JOBS)).outputs[
             "annotated" if mode == "annotate" else "in-place"
@@ -512,17 +510,13 @@ def test_our_columns_never_go_over_formulas_whose_result_is_empty(tmp_path: Path
 
 
 def test_our_columns_go_right_of_a_merged_area_beside_the_log(tmp_path: Path) -> None:
-    grid = log_grid([complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")])
-    source = tmp_path / "log.xlsx"
-    book = xlsxwriter.Workbook(source)
-    ws = book.add_worksheet("Complaints")
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if value is not None:
-                ws.write(r, c, value)
-    width = len(grid[0])
-    ws.merge_range(2, width, 2, width + 2, "called back twice")  # three columns right of the log, one value
-    book.close()
+    records = [complaint(1), complaint(2, category="Widgets"), complaint(3, status="Open")]
+    width = len(log_grid(records)[0])
+
+    def merged(book, ws, path):  # type: ignore[no-untyped-def]
+        ws.merge_range(2, width, 2, width + 2, "called back twice")  # three columns right of the log, one value
+
+    source = _xlsxwriter_log(tmp_path / "log.xlsx", merged, records)
     copy = process_file(source, Options(as_of=AS_OF, mode="annotate", jobs=JOBS)).outputs["annotated"]
     log = openpyxl.load_workbook(copy)["Complaints"]
     assert log.cell(3, width + 1).value == "called back twice"
