@@ -18,6 +18,7 @@ from openpyxl.styles import PatternFill
 
 from addin.files.run import JOBS, FileError, Options, process_file
 from tests.builders import AS_OF, complaint, log_grid, standard_workbook, write_workbook
+from tests.real_files import edit_parts
 
 
 def digest(path: Path) -> str:
@@ -381,30 +382,30 @@ def _threaded(source: Path, target: Path) -> Path:
     wb = openpyxl.load_workbook(source)
     wb["Complaints"]["E5"].comment = Comment("[Threaded comment]\nIs Widgets a category now?", f"tc={THREAD_ID}")
     wb.save(target)
-    with zipfile.ZipFile(target) as z:
-        parts = {i.filename: z.read(i) for i in z.infolist()}
-    sheet_rels = "xl/worksheets/_rels/sheet1.xml.rels"
-    parts[sheet_rels] = parts[sheet_rels].replace(
-        b"</Relationships>",
-        b'<Relationship Id="rIdTC1" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"'
-        b' Target="../threadedComments/threadedComment1.xml"/></Relationships>',
+    edit_parts(
+        target,
+        {
+            "xl/worksheets/_rels/sheet1.xml.rels": lambda xml: xml.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdTC1" Type="http://schemas.microsoft.com/office/2017/10/relationships/'
+                b'threadedComment" Target="../threadedComments/threadedComment1.xml"/></Relationships>',
+            ),
+            "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdP1" Type="http://schemas.microsoft.com/office/2017/10/relationships/person"'
+                b' Target="persons/person.xml"/></Relationships>',
+            ),
+            "[Content_Types].xml": lambda xml: xml.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/threadedComments/threadedComment1.xml" '
+                b'ContentType="application/vnd.ms-excel.threadedcomments+xml"/>'
+                b'<Override PartName="/xl/persons/person.xml" ContentType="application/vnd.ms-excel.person+xml"/>'
+                b"</Types>",
+            ),
+            "xl/threadedComments/threadedComment1.xml": lambda _: THREADED,
+            "xl/persons/person.xml": lambda _: PERSONS,
+        },
     )
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>",
-        b'<Relationship Id="rIdP1" Type="http://schemas.microsoft.com/office/2017/10/relationships/person"'
-        b' Target="persons/person.xml"/></Relationships>',
-    )
-    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-        b"</Types>",
-        b'<Override PartName="/xl/threadedComments/threadedComment1.xml" '
-        b'ContentType="application/vnd.ms-excel.threadedcomments+xml"/>'
-        b'<Override PartName="/xl/persons/person.xml" ContentType="application/vnd.ms-excel.person+xml"/></Types>',
-    )
-    parts["xl/threadedComments/threadedComment1.xml"] = THREADED
-    parts["xl/persons/person.xml"] = PERSONS
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
     return target
 
 

@@ -6,8 +6,8 @@ ratio, its checksum. XML parts must be UTF-8 (another declared encoding, UTF-16 
 converted here, and the readers then get the converted package) and carry no document type
 declaration. Sheets are then measured without parsing: the box their values span (which is
 what python-calamine allocates; a sheet's declared `<dimension>` is never used), the longest
-text, and the error cells (calamine reads those as
-blank). A problem is a `FileError` whose one line names the part and the limit.
+text, and the error cells (calamine reads those as blank). A problem is a `FileError` whose one
+line names the part and the limit.
 """
 
 from __future__ import annotations
@@ -246,8 +246,8 @@ _LETTERS = {n: re.compile(rb' r="([A-Z]{%d})\d' % n) for n in (3, 2)}  # noqa: U
 
 
 def _quick_box(xml: bytes, p: bytes) -> tuple[int, int]:
-    """An upper bound of the value box from literal scans only: row numbers,
-    the widest column letters, and one more row or column for each element without a reference."""
+    """An upper bound of the value box from literal scans only: row numbers, the widest column
+    letters, and one more row or column for each element without a reference."""
     numbered = re.findall(b"<" + re.escape(p) + rb'row r="(\d+)"', xml)
     rows = xml.count(b"<" + p + b"row")  # <rowBreaks> counts too: a bound may be high, never low
     cells = xml.count(b"<" + p + b"c")  # and <cols>, <col>, <conditionalFormatting>
